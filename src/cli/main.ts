@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { runKeysCommand } from './keys-command.js';
+import { runSandboxCommand } from './sandbox-command.js';
+import { runStartCommand } from './start-command.js';
+import { CliError, VERSION } from './cli-support.js';
+
+const HELP = `converge ${VERSION} — one governed endpoint in front of Bedrock, Azure OpenAI, Vertex AI, OpenAI, Anthropic
+
+Usage: converge <command> [options]
+
+Commands:
+  start            Run the gateway (with no --config: SQLite + built-in sandbox providers, no cloud credentials)
+  sandbox          Run the provider emulators (OpenAI, Azure OpenAI) standalone
+  keys create      Issue a virtual key (the secret is shown once)
+  keys list        List virtual keys (never their secrets)
+  keys revoke      Revoke a key by name or id
+
+Run 'converge <command> --help' for a command's options.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case '--version':
+    case '-v':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case 'start':
+      return runStartCommand(rest);
+    case 'sandbox':
+      return runSandboxCommand(rest);
+    case 'keys':
+      return runKeysCommand(rest);
+    default:
+      process.stderr.write(`converge: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`converge: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`converge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

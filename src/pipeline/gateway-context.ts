@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { ChatRequest } from '../core/chat-request.js';
+import type { ChatResult } from '../core/chat-result.js';
+import type { EmbedRequest, EmbedResult } from '../core/embed-request.js';
+import type { GatewayError } from '../core/gateway-error.js';
+import type { StreamPart } from '../core/stream-part.js';
+import type { Usage } from '../core/usage.js';
+import type { Warning } from '../core/warning.js';
+import type { UsageAttempt, UsageStatus } from '../storage/types.js';
+import type { ModelEntry, Target } from './route/model-registry.js';
+
+export type DialectId = 'openai' | 'azure-openai' | 'bedrock' | 'gemini' | 'anthropic';
+
+export type ParsedRequest =
+  | { operation: 'chat'; request: ChatRequest }
+  | { operation: 'embed'; request: EmbedRequest };
+
+export type GatewayOutput =
+  | { type: 'chat'; result: ChatResult }
+  | { type: 'stream'; stream: AsyncIterable<StreamPart> }
+  | { type: 'embed'; result: EmbedResult };
+
+/** Who is calling: the virtual key after authentication. */
+export interface Principal {
+  keyId: string;
+  keyName: string;
+  /** Public model names the key may use; null = all. */
+  models: readonly string[] | null;
+}
+
+/**
+ * Everything one request carries through the pipeline. The server creates it, the dialect supplies
+ * `parseBody`, the stages fill in the rest, and the accounting stage turns it into one usage row.
+ */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** Epoch milliseconds when the request arrived. */
+  readonly receivedAt: number;
+  /** `performance.now()` when the request arrived, for durations. */
+  readonly startTime: number;
+  readonly dialect: DialectId;
+  /** The secret the caller presented (Bearer, api-key …), undefined when none. */
+  readonly credential: string | undefined;
+  /** Aborted when the client disconnects or the server shuts down. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Parses the dialect's body into a canonical request; throws GatewayError on bad input. */
+  readonly parseBody: () => ParsedRequest;
+  /** The model the caller named, known before parsing when it is in the path (Azure, Bedrock, Gemini). */
+  modelHint: string | undefined;
+
+  principal?: Principal;
+  parsed?: ParsedRequest;
+  model?: ModelEntry;
+  candidates?: Target[];
+  /** The target that produced the output. */
+  target?: Target;
+  attempts: UsageAttempt[];
+  warnings: Warning[];
+  output?: GatewayOutput;
+
+  // Filled by accounting as the output is produced or streamed.
+  usage: Usage;
+  modelServed?: string;
+  /** Milliseconds from arrival to the first generated token (streams only). */
+  ttftMs?: number;
+  /** Milliseconds spent waiting on upstreams, so gateway overhead = total − this. */
+  upstreamMs: number;
+  /** True when the usage was estimated by the gateway (stream cut before the provider reported it). */
+  usageEstimated: boolean;
+  error?: GatewayError;
+  /** Set when the stream ended normally (finish part seen). */
+  completed: boolean;
+  outcome?: UsageStatus;
+}
+
+export function isStreamRequest(context: GatewayContext): boolean {
+  return context.parsed?.operation === 'chat' && context.parsed.request.stream;
+}

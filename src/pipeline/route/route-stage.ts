@@ -1,0 +1,51 @@
+import { GatewayError } from '../../core/gateway-error.js';
+import type { Stage } from '../compose.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { closestNames } from './closest-names.js';
+import type { ModelEntry, ModelRegistry } from './model-registry.js';
+
+/** True when the principal may use the model under any of its names. */
+export function mayUse(context: GatewayContext, entry: ModelEntry): boolean {
+  const allowed = context.principal?.models;
+  if (allowed === null || allowed === undefined) return true;
+  return allowed.includes(entry.name) || entry.aliases.some((alias) => allowed.includes(alias));
+}
+
+/**
+ * Resolves the requested model to its candidate targets. Strategies beyond priority order
+ * (weighted, least-latency, lowest-cost), capability/residency filters and capacity spillover plug in here.
+ */
+export function createRouteStage(registry: ModelRegistry): Stage {
+  return async function route(context, next) {
+    const parsed = context.parsed;
+    if (parsed === undefined) throw new Error('route stage ran before parse');
+    const name = parsed.request.model;
+    const entry = registry.resolve(name);
+    if (entry === undefined || !mayUse(context, entry)) {
+      const visible = registry.entries.filter((candidate) => mayUse(context, candidate));
+      const suggestions = closestNames(
+        name,
+        visible.flatMap((candidate) => [candidate.name, ...candidate.aliases]),
+      );
+      const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+      throw new GatewayError(
+        'model_not_found',
+        `The model \`${name}\` does not exist or you do not have access to it.${hint}`,
+        { param: 'model', details: { suggestions } },
+      );
+    }
+    const wantsEmbedding = parsed.operation === 'embed';
+    if (wantsEmbedding !== (entry.kind === 'embedding')) {
+      throw new GatewayError(
+        'invalid_request',
+        wantsEmbedding
+          ? `The model \`${name}\` is a chat model and cannot create embeddings.`
+          : `The model \`${name}\` is an embedding model and cannot be used for chat.`,
+        { param: 'model' },
+      );
+    }
+    context.model = entry;
+    context.candidates = [...entry.targets];
+    await next();
+  };
+}

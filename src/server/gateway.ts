@@ -1,0 +1,113 @@
+import type { Logger } from 'pino';
+import type { GatewayError } from '../core/gateway-error.js';
+import { emptyUsage } from '../core/usage.js';
+import { type ExchangeEnd, buildUsageRow } from '../pipeline/accounting/finish-exchange.js';
+import type { KeyResolver } from '../pipeline/auth/key-resolver.js';
+import type { DialectId, GatewayContext } from '../pipeline/gateway-context.js';
+import { createPipeline } from '../pipeline/pipeline.js';
+import type { ModelRegistry } from '../pipeline/route/model-registry.js';
+import type { UsageRecorder } from '../storage/types.js';
+
+export interface GatewayParts {
+  log: Logger;
+  keys: KeyResolver;
+  registry: ModelRegistry;
+  usage: UsageRecorder;
+  upstreamTimeoutMs: number;
+}
+
+/**
+ * The request-handling core shared by every dialect: the pipeline, the in-flight registry used for
+ * graceful shutdown, and the usage recorder. It knows nothing about HTTP routing.
+ */
+export class Gateway {
+  readonly log: Logger;
+  readonly keys: KeyResolver;
+  readonly registry: ModelRegistry;
+  readonly pipeline: (context: GatewayContext) => Promise<void>;
+  private readonly usage: UsageRecorder;
+  private readonly inflight = new Set<AbortController>();
+  private readonly pendingRows = new Set<Promise<void>>();
+  private drained: (() => void) | undefined;
+  /** True once a shutdown began: readiness fails so load balancers stop sending traffic. */
+  closing = false;
+
+  constructor(parts: GatewayParts) {
+    this.log = parts.log;
+    this.keys = parts.keys;
+    this.registry = parts.registry;
+    this.usage = parts.usage;
+    this.pipeline = createPipeline(parts);
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  /** Registers an in-flight exchange; the returned function must be called when it ends. */
+  track(controller: AbortController): () => void {
+    this.inflight.add(controller);
+    return () => {
+      this.inflight.delete(controller);
+      if (this.inflight.size === 0) this.drained?.();
+    };
+  }
+
+  finishExchange(context: GatewayContext, end: ExchangeEnd): void {
+    const pending = buildUsageRow(context, end).then(
+      (row) => this.usage.record(row),
+      (error: unknown) => this.log.error({ err: error }, 'could not build the usage row'),
+    );
+    this.pendingRows.add(pending);
+    void pending.finally(() => this.pendingRows.delete(pending));
+  }
+
+  /** A request refused before any dialect handler ran (body too large, unparseable content type). */
+  recordEarlyRejection(dialect: DialectId, error: GatewayError, httpStatus: number): void {
+    this.usage.record({
+      requestId: crypto.randomUUID(),
+      createdAt: Date.now(),
+      keyId: null,
+      keyName: null,
+      dialect,
+      operation: 'unknown',
+      stream: false,
+      modelRequested: null,
+      modelServed: null,
+      deployment: null,
+      provider: null,
+      status: 'rejected',
+      httpStatus,
+      errorCode: error.code,
+      ...emptyUsage(),
+      usageEstimated: false,
+      latencyMs: 0,
+      ttftMs: null,
+      attempts: [],
+    });
+  }
+
+  /**
+   * Waits up to `graceMs` for in-flight requests and streams to finish, then aborts the rest, and
+   * writes every usage row (including those of the aborted requests) before returning.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.closing = true;
+    if (this.inflight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const controller of this.inflight) controller.abort();
+    // Aborted exchanges close their responses on the next turns; give them a moment to record.
+    for (let round = 0; round < 50 && (this.inflight.size > 0 || this.pendingRows.size > 0); round++) {
+      await Promise.all([...this.pendingRows]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.usage.close();
+  }
+}

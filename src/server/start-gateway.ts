@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
+import { ModelRegistry } from '../pipeline/route/model-registry.js';
+import { createHttpClient } from '../providers/http/http-client.js';
+import type { RunningSandbox } from '../sandbox/index.js';
+import { createBatchingUsageRecorder } from '../storage/batching-usage-recorder.js';
+import { openStorage } from '../storage/open-storage.js';
+import type { KeyStore } from '../storage/types.js';
+import { buildProviders } from './build-providers.js';
+import { createServer } from './create-server.js';
+import { Gateway } from './gateway.js';
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  /** Fixes the dev key (sandbox mode). Otherwise a fresh one is generated and returned once. */
+  devKey?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
+  /** The dev key in sandbox mode; undefined when cloud providers are configured. */
+  devKey: string | undefined;
+  sandbox: RunningSandbox | undefined;
+  close(): Promise<void>;
+}
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new virtual key secret: `sk-cvg-` + 40 base62 characters (~238 bits). */
+export function generateKeySecret(): string {
+  const bytes = randomBytes(40);
+  let secret = 'sk-cvg-';
+  for (const byte of bytes) secret += KEY_ALPHABET[byte % KEY_ALPHABET.length];
+  return secret;
+}
+
+export function keyPrefix(secret: string): string {
+  return secret.slice(0, 11);
+}
+
+async function syncConfiguredKeys(config: Config, keys: KeyStore): Promise<void> {
+  for (const key of config.keys) {
+    await keys.upsertByName({
+      name: key.name,
+      hash: hashKey(key.key),
+      prefix: keyPrefix(key.key),
+      models: key.models ?? null,
+      source: 'config',
+    });
+  }
+}
+
+/** True when every provider is the built-in sandbox: the embedded default or a sandbox-only config. */
+export function isSandboxOnly(config: Config): boolean {
+  const providers = Object.values(config.providers);
+  return providers.length > 0 && providers.every((provider) => provider.type === 'sandbox');
+}
+
+/**
+ * Starts a complete gateway: storage, providers (and the in-process sandbox if configured), the
+ * pipeline, and the HTTP server. `close()` stops accepting, drains in-flight requests and streams
+ * (up to `server.shutdownGraceMs`), flushes usage, and releases everything.
+ */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config, log } = options;
+  const storage = await openStorage({ type: config.storage.type, dataDir: config.storage.dataDir });
+  await syncConfiguredKeys(config, storage.keys);
+  let devKey: string | undefined;
+  if (isSandboxOnly(config)) {
+    devKey = options.devKey ?? generateKeySecret();
+    await storage.keys.upsertByName({ name: 'dev', hash: hashKey(devKey), prefix: keyPrefix(devKey), source: 'dev' });
+  }
+
+  const http = createHttpClient();
+  const { providers, sandbox } = await buildProviders(config, http, log);
+  const usage = createBatchingUsageRecorder(storage.usage, { ...config.usage, log });
+  const gateway = new Gateway({
+    log,
+    keys: createKeyResolver(storage.keys),
+    registry: new ModelRegistry(config, providers),
+    usage,
+    upstreamTimeoutMs: config.server.upstreamTimeoutMs,
+  });
+  const app = createServer(gateway, { bodyLimitBytes: config.server.bodyLimitBytes });
+  await app.listen({ port: config.server.port, host: config.server.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    const serverClosed = app.close();
+    await gateway.drain(config.server.shutdownGraceMs);
+    await serverClosed;
+    await http.close();
+    await sandbox?.close();
+    await storage.close();
+  }
+  return {
+    url: `http://${host}:${port}`,
+    gateway,
+    devKey,
+    sandbox,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
