@@ -7,7 +7,7 @@ import { createHttpClient } from '../providers/http/http-client.js';
 import type { RunningSandbox } from '../sandbox/index.js';
 import { createBatchingUsageRecorder } from '../storage/batching-usage-recorder.js';
 import { openStorage } from '../storage/open-storage.js';
-import type { KeyStore } from '../storage/types.js';
+import type { KeyStore, UsageStore } from '../storage/types.js';
 import { buildProviders } from './build-providers.js';
 import { createServer } from './create-server.js';
 import { Gateway } from './gateway.js';
@@ -25,6 +25,8 @@ export interface RunningGateway {
   /** The dev key in sandbox mode; undefined when cloud providers are configured. */
   devKey: string | undefined;
   sandbox: RunningSandbox | undefined;
+  /** The stores, for tools and tests that read what the gateway wrote. */
+  storage: { keys: KeyStore; usage: UsageStore };
   close(): Promise<void>;
 }
 
@@ -42,7 +44,12 @@ export function keyPrefix(secret: string): string {
   return secret.slice(0, 11);
 }
 
+/** Makes the store match the config's `keys`: upserts those listed, revokes config keys no longer listed. */
 async function syncConfiguredKeys(config: Config, keys: KeyStore): Promise<void> {
+  const listed = new Set(config.keys.map((key) => key.name));
+  for (const stored of await keys.list()) {
+    if (stored.source === 'config' && stored.revokedAt === null && !listed.has(stored.name)) await keys.revoke(stored.id);
+  }
   for (const key of config.keys) {
     await keys.upsertByName({
       name: key.name,
@@ -94,17 +101,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     const serverClosed = app.close();
-    await gateway.drain(config.server.shutdownGraceMs);
-    await serverClosed;
-    await http.close();
-    await sandbox?.close();
-    await storage.close();
+    try {
+      await gateway.drain(config.server.shutdownGraceMs);
+      await serverClosed;
+      await http.close();
+      await sandbox?.close();
+    } finally {
+      await storage.close();
+    }
   }
   return {
     url: `http://${host}:${port}`,
     gateway,
     devKey,
     sandbox,
+    storage: { keys: storage.keys, usage: storage.usage },
     close: () => {
       closing ??= close();
       return closing;

@@ -1,0 +1,37 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStorage } from './open-storage.js';
+import { makeUsageRow } from './usage-store.conformance.js';
+
+const tempRoot = mkdtempSync(join(tmpdir(), 'converge-storage-'));
+afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+
+describe('openStorage', () => {
+  it('keeps SQLite data in <dataDir>/converge.db across openings', async () => {
+    const dataDir = join(tempRoot, 'data');
+    const first = await openStorage({ type: 'sqlite', dataDir });
+    await first.keys.insert({ name: 'ci', hash: 'b'.repeat(64), prefix: 'sk-cvg-ci', source: 'issued' });
+    await first.usage.insertMany([makeUsageRow()]);
+    await first.close();
+    await first.close(); // idempotent
+    expect(existsSync(join(dataDir, 'converge.db'))).toBe(true);
+
+    const second = await openStorage({ type: 'sqlite', dataDir });
+    expect((await second.keys.list()).map((key) => key.name)).toEqual(['ci']);
+    expect(await second.usage.count()).toBe(1);
+    await second.close();
+    await expect(second.keys.list()).rejects.toThrow(/not open/);
+  });
+
+  it('opens fresh, independent memory stores', async () => {
+    const first = await openStorage({ type: 'memory' });
+    const second = await openStorage({ type: 'memory' });
+    await first.usage.insertMany([makeUsageRow()]);
+    expect(await first.usage.count()).toBe(1);
+    expect(await second.usage.count()).toBe(0);
+    await first.close();
+    await second.close();
+  });
+});

@@ -1,0 +1,147 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describeKeyStoreConformance } from '../key-store.conformance.js';
+import { describeUsageStoreConformance, makeUsageRow } from '../usage-store.conformance.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SqliteKeyStore } from './sqlite-key-store.js';
+import { runMigrations, type SqliteMigration, sqliteMigrations } from './sqlite-migrations.js';
+import { SqliteUsageStore } from './sqlite-usage-store.js';
+
+const tempRoot = mkdtempSync(join(tmpdir(), 'converge-sqlite-'));
+let fileCounter = 0;
+afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+
+/** A path in a not-yet-existing directory, so every open also proves the directory is created. */
+function newDatabasePath(): string {
+  fileCounter++;
+  return join(tempRoot, `run-${fileCounter}`, 'nested', 'converge.db');
+}
+
+function openBoth(path: string) {
+  const db = openSqliteDatabase(path);
+  return { db, keys: new SqliteKeyStore(db), usage: new SqliteUsageStore(db) };
+}
+
+for (const where of [':memory:', 'file'] as const) {
+  const open = () => openSqliteDatabase(where === 'file' ? newDatabasePath() : ':memory:');
+  describeKeyStoreConformance(`SqliteKeyStore (${where})`, async () => {
+    const db = open();
+    return { store: new SqliteKeyStore(db), close: () => void db.close() };
+  });
+  describeUsageStoreConformance(`SqliteUsageStore (${where})`, async () => {
+    const db = open();
+    return { store: new SqliteUsageStore(db), close: () => void db.close() };
+  });
+}
+
+describe('openSqliteDatabase', () => {
+  it('creates the parent directory and tunes the connection', () => {
+    const path = newDatabasePath();
+    const db = openSqliteDatabase(path, { busyTimeoutMs: 1234 });
+    try {
+      expect(existsSync(path)).toBe(true);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps keys and usage across a re-open, which applies no migration twice', async () => {
+    const path = newDatabasePath();
+    const first = openBoth(path);
+    const key = await first.keys.insert({
+      name: 'ci',
+      hash: 'a'.repeat(64),
+      prefix: 'sk-cvg-ci',
+      source: 'issued',
+    });
+    await first.keys.revoke(key.id, 42);
+    const row = makeUsageRow({ keyId: key.id });
+    await first.usage.insertMany([row]);
+    first.db.close();
+
+    const second = openBoth(path);
+    try {
+      expect(runMigrations(second.db)).toEqual([]);
+      const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
+      expect(versions).toEqual([{ version: 1 }]);
+      expect(await second.keys.findByHash(key.hash)).toEqual({ ...key, revokedAt: 42 });
+      expect(await second.usage.query()).toEqual([row]);
+    } finally {
+      second.db.close();
+    }
+  });
+
+  it('prepares each usage query shape once and reuses it', async () => {
+    const db = openSqliteDatabase(':memory:');
+    const usage = new SqliteUsageStore(db);
+    const prepare = vi.spyOn(db, 'prepare');
+    for (const limit of [1, 2, 3]) await usage.query({ keyId: 'key_a', limit });
+    await usage.count({ keyId: 'key_a' });
+    await usage.count({ keyId: 'key_b' });
+    expect(prepare).toHaveBeenCalledTimes(2);
+    db.close();
+  });
+});
+
+describe('runMigrations', () => {
+  const withDatabase = (run: (db: Database.Database) => void) => {
+    const db = openSqliteDatabase(':memory:', { migrations: [] });
+    try {
+      run(db);
+    } finally {
+      db.close();
+    }
+  };
+  const tableNames = (db: Database.Database) =>
+    db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((table) => table.name);
+
+  it('applies pending migrations in order, once', () => {
+    withDatabase((db) => {
+      const migrations: SqliteMigration[] = [
+        { version: 1, name: 'one', sql: 'CREATE TABLE one (a INTEGER)' },
+        { version: 2, name: 'two', sql: 'CREATE TABLE two (b INTEGER)' },
+      ];
+      expect(runMigrations(db, migrations.slice(0, 1))).toEqual([1]);
+      expect(runMigrations(db, migrations)).toEqual([2]);
+      expect(runMigrations(db, migrations)).toEqual([]);
+      expect(tableNames(db)).toEqual(['one', 'schema_migrations', 'two']);
+    });
+  });
+
+  it('rolls a failing migration back completely and keeps the ones before it', () => {
+    withDatabase((db) => {
+      const migrations: SqliteMigration[] = [
+        { version: 1, name: 'good', sql: 'CREATE TABLE good (a INTEGER)' },
+        { version: 2, name: 'bad', sql: 'CREATE TABLE half (a INTEGER); SELECT no_such_function();' },
+      ];
+      expect(() => runMigrations(db, migrations)).toThrow(/no_such_function/);
+      expect(tableNames(db)).toEqual(['good', 'schema_migrations']);
+      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    });
+  });
+
+  it('refuses a database migrated by a newer Converge', () => {
+    withDatabase((db) => {
+      runMigrations(db, sqliteMigrations);
+      expect(() => runMigrations(db, [])).toThrow(/newer than this Converge knows/);
+    });
+  });
+
+  it('refuses migrations whose versions skip or repeat', () => {
+    withDatabase((db) => {
+      const skipping = [{ version: 2, name: 'skips', sql: 'SELECT 1' }];
+      expect(() => runMigrations(db, skipping)).toThrow(/expected 1/);
+      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UsageRow, UsageStore } from './types.js';
+
+/** Opens a fresh, empty store for one test; `close` releases it afterwards. */
+export type UsageStoreFactory = () => Promise<{ store: UsageStore; close?: () => Promise<void> | void }>;
+
+let rowCounter = 0;
+
+/** A row with every field set to a non-default value, so a dropped column shows up in `toEqual`. */
+export function makeUsageRow(overrides: Partial<UsageRow> = {}): UsageRow {
+  rowCounter++;
+  return {
+    requestId: `req-${rowCounter}`,
+    createdAt: 1_700_000_000_000 + rowCounter,
+    keyId: 'key_a',
+    keyName: 'team-a',
+    dialect: 'openai',
+    operation: 'chat',
+    stream: true,
+    modelRequested: 'gpt-4o',
+    modelServed: 'gpt-4o-2024-08-06',
+    deployment: 'azure-east',
+    provider: 'azure-openai',
+    status: 'ok',
+    httpStatus: 200,
+    errorCode: null,
+    inputTokens: 1200,
+    outputTokens: 345,
+    cacheReadTokens: 1024,
+    cacheWriteTokens: 7,
+    reasoningTokens: 64,
+    usageEstimated: true,
+    latencyMs: 812.25,
+    ttftMs: 120.5,
+    attempts: [
+      {
+        deployment: 'azure-west',
+        provider: 'azure-openai',
+        status: 'error',
+        errorCode: 'upstream_rate_limited',
+        httpStatus: 429,
+        durationMs: 40,
+      },
+      { deployment: 'azure-east', provider: 'azure-openai', status: 'ok', durationMs: 770.5 },
+    ],
+    ...overrides,
+  };
+}
+
+const requestIds = (rows: UsageRow[]) => rows.map((row) => row.requestId);
+
+/**
+ * The behaviour every `UsageStore` backend must share: `since` inclusive, `until` exclusive, newest
+ * first (equal times: last inserted first), `count` ignores `limit`, an already stored `requestId`
+ * is skipped, and a bad `limit` is a RangeError.
+ *
+ * @example
+ * describeUsageStoreConformance('MemoryUsageStore', async () => ({ store: new MemoryUsageStore() }));
+ */
+export function describeUsageStoreConformance(name: string, factory: UsageStoreFactory): void {
+  describe(`${name} (UsageStore conformance)`, () => {
+    let store: UsageStore;
+    let close: (() => Promise<void> | void) | undefined;
+
+    beforeEach(async () => {
+      ({ store, close } = await factory());
+    });
+    afterEach(async () => {
+      await close?.();
+    });
+
+    it('round-trips a row with every field set, attempts included', async () => {
+      const row = makeUsageRow();
+      await store.insertMany([row]);
+      expect(await store.query()).toEqual([row]);
+    });
+
+    it('round-trips nulls, false booleans, an error row and empty attempts', async () => {
+      const row = makeUsageRow({
+        keyId: null,
+        keyName: null,
+        stream: false,
+        modelRequested: null,
+        modelServed: null,
+        deployment: null,
+        provider: null,
+        status: 'rejected',
+        httpStatus: 401,
+        errorCode: 'invalid_api_key',
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        usageEstimated: false,
+        latencyMs: 3,
+        ttftMs: null,
+        attempts: [],
+      });
+      await store.insertMany([row]);
+      expect(await store.query()).toEqual([row]);
+    });
+
+    it('answers an empty store and accepts an empty batch', async () => {
+      await store.insertMany([]);
+      expect(await store.query()).toEqual([]);
+      expect(await store.count()).toBe(0);
+    });
+
+    it('returns rows newest first, and the last inserted first among equal times', async () => {
+      const old = makeUsageRow({ createdAt: 100 });
+      const newest = makeUsageRow({ createdAt: 300 });
+      const tieFirst = makeUsageRow({ createdAt: 200 });
+      const tieSecond = makeUsageRow({ createdAt: 200 });
+      await store.insertMany([old, newest]);
+      await store.insertMany([tieFirst, tieSecond]);
+      expect(requestIds(await store.query())).toEqual(requestIds([newest, tieSecond, tieFirst, old]));
+    });
+
+    it('filters by time: since inclusive, until exclusive', async () => {
+      const rows = [100, 200, 300, 400].map((createdAt) => makeUsageRow({ createdAt }));
+      await store.insertMany(rows);
+      const [at100, at200, at300, at400] = rows;
+      expect(requestIds(await store.query({ since: 200 }))).toEqual(requestIds([at400!, at300!, at200!]));
+      expect(requestIds(await store.query({ until: 300 }))).toEqual(requestIds([at200!, at100!]));
+      expect(requestIds(await store.query({ since: 200, until: 400 }))).toEqual(requestIds([at300!, at200!]));
+      expect(await store.count({ since: 200, until: 400 })).toBe(2);
+      expect(await store.count({ since: 401 })).toBe(0);
+      expect(await store.count({ until: 100 })).toBe(0);
+    });
+
+    it('filters by key id, never matching rows without a key', async () => {
+      await store.insertMany([
+        makeUsageRow({ keyId: 'key_a' }),
+        makeUsageRow({ keyId: 'key_b' }),
+        makeUsageRow({ keyId: null, keyName: null }),
+        makeUsageRow({ keyId: 'key_a' }),
+      ]);
+      const rows = await store.query({ keyId: 'key_a' });
+      expect(rows.map((row) => row.keyId)).toEqual(['key_a', 'key_a']);
+      expect(await store.count({ keyId: 'key_b' })).toBe(1);
+      expect(await store.count({ keyId: 'key_none' })).toBe(0);
+    });
+
+    it('filters by status', async () => {
+      const statuses = ['ok', 'error', 'rejected', 'cancelled', 'ok'] as const;
+      await store.insertMany(statuses.map((status) => makeUsageRow({ status })));
+      expect(await store.count({ status: 'ok' })).toBe(2);
+      for (const status of ['error', 'rejected', 'cancelled'] as const) {
+        const rows = await store.query({ status });
+        expect(rows.map((row) => row.status)).toEqual([status]);
+      }
+    });
+
+    it('combines every filter with AND', async () => {
+      const match = makeUsageRow({ createdAt: 250, keyId: 'key_a', status: 'error' });
+      await store.insertMany([
+        match,
+        makeUsageRow({ createdAt: 250, keyId: 'key_b', status: 'error' }),
+        makeUsageRow({ createdAt: 250, keyId: 'key_a', status: 'ok' }),
+        makeUsageRow({ createdAt: 150, keyId: 'key_a', status: 'error' }),
+        makeUsageRow({ createdAt: 350, keyId: 'key_a', status: 'error' }),
+      ]);
+      const query = { since: 200, until: 300, keyId: 'key_a', status: 'error' } as const;
+      expect(await store.query(query)).toEqual([match]);
+      expect(await store.count(query)).toBe(1);
+    });
+
+    it('limits the newest rows returned; count ignores the limit', async () => {
+      const rows = [1, 2, 3, 4, 5].map((createdAt) => makeUsageRow({ createdAt }));
+      await store.insertMany(rows);
+      expect((await store.query({ limit: 2 })).map((row) => row.createdAt)).toEqual([5, 4]);
+      expect((await store.query({ limit: 2, until: 4 })).map((row) => row.createdAt)).toEqual([3, 2]);
+      expect(await store.query({ limit: 0 })).toEqual([]);
+      expect(await store.query({ limit: 50 })).toHaveLength(5);
+      expect(await store.count({ limit: 2 })).toBe(5);
+    });
+
+    it('rejects a limit that is negative or not an integer', async () => {
+      await expect(store.query({ limit: -1 })).rejects.toThrow(RangeError);
+      await expect(store.query({ limit: 1.5 })).rejects.toThrow(RangeError);
+      await expect(store.count({ since: Number.NaN })).rejects.toThrow(RangeError);
+    });
+
+    it('skips rows whose requestId is already stored, so a retried batch never counts twice', async () => {
+      const first = makeUsageRow({ outputTokens: 1 });
+      const second = makeUsageRow();
+      await store.insertMany([first, second]);
+      await store.insertMany([{ ...first, outputTokens: 999 }, second, makeUsageRow()]);
+      expect(await store.count()).toBe(3);
+      const stored = await store.query();
+      expect(stored.find((row) => row.requestId === first.requestId)?.outputTokens).toBe(1);
+    });
+
+    it('hands out copies: changing a returned row does not change the store', async () => {
+      const row = makeUsageRow();
+      await store.insertMany([row]);
+      row.attempts.push({ deployment: 'x', provider: 'y', status: 'ok', durationMs: 1 });
+      const [returned] = await store.query();
+      returned!.attempts.length = 0;
+      returned!.inputTokens = -1;
+      const [again] = await store.query();
+      expect(again?.attempts).toHaveLength(2);
+      expect(again?.inputTokens).toBe(1200);
+    });
+
+    it('writes a 1,000-row batch and accumulates batches', async () => {
+      const batch = Array.from({ length: 1000 }, (_, index) =>
+        makeUsageRow({ createdAt: 10_000 + index, keyId: index % 2 === 0 ? 'key_even' : 'key_odd' }),
+      );
+      await store.insertMany(batch);
+      await store.insertMany([makeUsageRow({ createdAt: 50_000 })]);
+      expect(await store.count()).toBe(1001);
+      expect(await store.count({ keyId: 'key_even' })).toBe(500);
+      const newest = await store.query({ limit: 3, keyId: 'key_odd' });
+      expect(newest.map((row) => row.createdAt)).toEqual([10_999, 10_997, 10_995]);
+      expect(newest[0]).toEqual(batch[999]);
+    });
+  });
+}
