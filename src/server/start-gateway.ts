@@ -103,6 +103,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     const serverClosed = app.close();
     try {
       await gateway.drain(config.server.shutdownGraceMs);
+      // Keep-alive sockets that were busy when the close began are idle now; don't wait out their timeout.
+      app.server.closeAllConnections();
       await serverClosed;
       await http.close();
       await sandbox?.close();
