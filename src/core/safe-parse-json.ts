@@ -1,7 +1,10 @@
 export type JsonParseResult = { success: true; value: unknown } | { success: false; error: Error };
 
-// Cheap pre-check: only texts that mention these keys need the scrubbing walk.
-const SUSPICIOUS_KEY = /"(?:__proto__|constructor)"\s*:/;
+const PROTO_KEY = '__proto__';
+
+// Cheap pre-check: only texts that mention these keys need the scrubbing walk. A `\u` escape can
+// spell either key (`"\u005f_proto__"`), so any text holding one is walked too.
+const SUSPICIOUS_KEY = /"(?:__proto__|constructor)"\s*:|\\u/;
 
 /**
  * Parses untrusted JSON without throwing. Own `__proto__` keys and `constructor.prototype` are
@@ -32,10 +35,11 @@ function scrubPrototypeKeys(root: unknown): void {
       continue;
     }
     const record = node as Record<string, unknown>;
-    if (Object.hasOwn(record, '__proto__')) delete record['__proto__'];
-    const constructor = Object.hasOwn(record, 'constructor') ? record['constructor'] : undefined;
-    if (typeof constructor === 'object' && constructor !== null && Object.hasOwn(constructor, 'prototype')) {
-      delete (constructor as Record<string, unknown>)['prototype'];
+    // JSON.parse makes `__proto__` an own data property; delete that, never touch the prototype.
+    if (Object.hasOwn(record, PROTO_KEY)) Reflect.deleteProperty(record, PROTO_KEY);
+    const constructorValue = Object.hasOwn(record, 'constructor') ? record['constructor'] : undefined;
+    if (typeof constructorValue === 'object' && constructorValue !== null) {
+      Reflect.deleteProperty(constructorValue, 'prototype');
     }
     for (const key in record) pending.push(record[key]);
   }

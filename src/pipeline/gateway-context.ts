@@ -66,6 +66,8 @@ export interface GatewayContext {
   ttftMs?: number;
   /** Milliseconds spent waiting on upstreams, so gateway overhead = total − this. */
   upstreamMs: number;
+  /** The upstream finished without reporting usage; accounting estimates it. */
+  usageMissing?: boolean;
   /** True when the usage was estimated by the gateway (stream cut before the provider reported it). */
   usageEstimated: boolean;
   error?: GatewayError;

@@ -1,5 +1,10 @@
+import type { ProviderMetadata } from '../../core/chat-result.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import type { GatewayContext } from '../gateway-context.js';
+
+function reportsMissingUsage(metadata: ProviderMetadata | undefined): boolean {
+  return metadata !== undefined && Object.values(metadata).some((entry) => entry['usageMissing'] === true);
+}
 
 /**
  * Passes a stream through unchanged while recording what accounting needs: time to first token,
@@ -33,6 +38,8 @@ export async function* accountStream(
         case 'finish':
           context.usage = part.usage;
           context.completed = true;
+          // A server that never reports usage (some OpenAI-compatible ones) finishes with zeros.
+          if (reportsMissingUsage(part.providerMetadata)) context.usageMissing = true;
           break;
         case 'error':
           context.error = part.error;

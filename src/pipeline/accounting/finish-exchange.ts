@@ -24,7 +24,7 @@ function outcomeOf(context: GatewayContext, end: ExchangeEnd): UsageStatus {
  */
 async function fillMissingStreamUsage(context: GatewayContext): Promise<void> {
   const streamed = streamedTextByContext.get(context);
-  if (streamed === undefined || context.completed) return;
+  if (streamed === undefined || (context.completed && context.usageMissing !== true)) return;
   context.usage.outputTokens = await countTextTokens(streamed.join(''));
   if (context.parsed?.operation === 'chat') {
     context.usage.inputTokens = await estimatePromptTokens(context.parsed.request);

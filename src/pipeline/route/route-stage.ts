@@ -1,14 +1,19 @@
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Stage } from '../compose.js';
-import type { GatewayContext } from '../gateway-context.js';
+import type { GatewayContext, Principal } from '../gateway-context.js';
 import { closestNames } from './closest-names.js';
 import type { ModelEntry, ModelRegistry } from './model-registry.js';
 
-/** True when the principal may use the model under any of its names. */
-export function mayUse(context: GatewayContext, entry: ModelEntry): boolean {
-  const allowed = context.principal?.models;
+/** True when the principal may use the model under any of its names (also used by `GET /models`). */
+export function principalMayUse(principal: Principal | undefined, entry: ModelEntry): boolean {
+  const allowed = principal?.models;
   if (allowed === null || allowed === undefined) return true;
   return allowed.includes(entry.name) || entry.aliases.some((alias) => allowed.includes(alias));
+}
+
+/** True when the context's principal may use the model under any of its names. */
+export function mayUse(context: GatewayContext, entry: ModelEntry): boolean {
+  return principalMayUse(context.principal, entry);
 }
 
 /**
@@ -27,7 +32,8 @@ export function createRouteStage(registry: ModelRegistry): Stage {
         name,
         visible.flatMap((candidate) => [candidate.name, ...candidate.aliases]),
       );
-      const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+      const hint =
+        suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
       throw new GatewayError(
         'model_not_found',
         `The model \`${name}\` does not exist or you do not have access to it.${hint}`,
