@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export const VERSION: string = (() => {
   try {
     const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
     const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') {
+    if (
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      'version' in parsed &&
+      typeof parsed.version === 'string'
+    ) {
       return parsed.version;
     }
   } catch {
@@ -30,7 +35,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** parseArgs with errors turned into CliErrors that name the command. */
 export function parseCommandArgs<T extends Options>(command: string, args: string[], options: T) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error: unknown) {
     throw new CliError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -48,6 +58,10 @@ export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
 }

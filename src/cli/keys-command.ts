@@ -29,13 +29,18 @@ const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_
 export function parseDuration(text: string): number {
   const match = /^(\d+)([mhdw])$/.exec(text.trim());
   const unit = match?.[2] === undefined ? undefined : DURATION_UNITS[match[2]];
-  if (match === null || unit === undefined) throw new CliError(`invalid duration '${text}' (use e.g. 12h, 30d, 52w)`);
+  if (match === null || unit === undefined)
+    throw new CliError(`invalid duration '${text}' (use e.g. 12h, 30d, 52w)`);
   return Number(match[1]) * unit;
 }
 
 function describe(record: VirtualKeyRecord, now: number): string[] {
   const state =
-    record.revokedAt !== null ? 'revoked' : record.expiresAt !== null && record.expiresAt <= now ? 'expired' : 'active';
+    record.revokedAt !== null
+      ? 'revoked'
+      : record.expiresAt !== null && record.expiresAt <= now
+        ? 'expired'
+        : 'active';
   return [
     record.name,
     `${record.prefix}…`,
@@ -62,15 +67,24 @@ export async function runKeysCommand(args: string[]): Promise<number> {
     return action === undefined && values.help !== true ? 2 : 0;
   }
   let dataDir = values['data-dir'] as string | undefined;
-  if (dataDir === undefined && typeof values.config === 'string') dataDir = (await loadConfigFile(values.config)).storage.dataDir;
+  if (dataDir === undefined && typeof values.config === 'string')
+    dataDir = (await loadConfigFile(values.config)).storage.dataDir;
   const storage = await openStorage({ type: 'sqlite', dataDir: dataDir ?? './.converge' });
   try {
     const now = Date.now();
     if (action === 'create') {
-      if (typeof values.name !== 'string' || values.name === '') throw new CliError('keys create: --name is required');
+      if (typeof values.name !== 'string' || values.name === '')
+        throw new CliError('keys create: --name is required');
       const secret = generateKeySecret();
-      const models = typeof values.models === 'string' ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : null;
-      const expiresIn = typeof values['expires-in'] === 'string' ? parseDuration(values['expires-in']) : undefined;
+      const models =
+        typeof values.models === 'string'
+          ? values.models
+              .split(',')
+              .map((m) => m.trim())
+              .filter(Boolean)
+          : null;
+      const expiresIn =
+        typeof values['expires-in'] === 'string' ? parseDuration(values['expires-in']) : undefined;
       const record = await storage.keys
         .insert({
           name: values.name,
@@ -81,11 +95,16 @@ export async function runKeysCommand(args: string[]): Promise<number> {
           source: 'issued',
         })
         .catch((error: unknown) => {
-          if (error instanceof DuplicateKeyError) throw new CliError(`a live key named '${values.name}' already exists`, 1);
+          if (error instanceof DuplicateKeyError)
+            throw new CliError(`a live key named '${values.name}' already exists`, 1);
           throw error;
         });
-      if (values.json === true) process.stdout.write(`${JSON.stringify({ ...record, hash: undefined, secret })}\n`);
-      else process.stdout.write(`Created key '${record.name}' (${record.id}).\nSecret (shown once): ${secret}\n`);
+      if (values.json === true)
+        process.stdout.write(`${JSON.stringify({ ...record, hash: undefined, secret })}\n`);
+      else
+        process.stdout.write(
+          `Created key '${record.name}' (${record.id}).\nSecret (shown once): ${secret}\n`,
+        );
       return 0;
     }
     if (action === 'list') {
@@ -94,13 +113,19 @@ export async function runKeysCommand(args: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(keys.map((key) => ({ ...key, hash: undefined })))}\n`);
       } else {
         const headers = ['NAME', 'PREFIX', 'STATE', 'MODELS', 'CREATED (UTC)', 'EXPIRES', 'ID'];
-        process.stdout.write(formatTable(headers, keys.map((key) => describe(key, now))));
+        process.stdout.write(
+          formatTable(
+            headers,
+            keys.map((key) => describe(key, now)),
+          ),
+        );
       }
       return 0;
     }
     if (action === 'revoke') {
       if (target === undefined) throw new CliError('keys revoke: give the key name or id');
-      if (!(await storage.keys.revoke(target, now))) throw new CliError(`no live key named or with id '${target}'`, 1);
+      if (!(await storage.keys.revoke(target, now)))
+        throw new CliError(`no live key named or with id '${target}'`, 1);
       process.stdout.write(`Revoked '${target}'.\n`);
       return 0;
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { CliError, VERSION } from './cli-support.js';
 import { runKeysCommand } from './keys-command.js';
 import { runSandboxCommand } from './sandbox-command.js';
 import { runStartCommand } from './start-command.js';
-import { CliError, VERSION } from './cli-support.js';
 
 const HELP = `converge ${VERSION} — one governed endpoint in front of Bedrock, Azure OpenAI, Vertex AI, OpenAI, Anthropic
 
@@ -53,7 +53,9 @@ main(process.argv.slice(2)).then(
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`converge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `converge: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

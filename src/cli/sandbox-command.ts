@@ -31,7 +31,9 @@ export async function runSandboxCommand(args: string[]): Promise<number> {
   if (typeof values.config === 'string') fileOptions = parseYaml(await readFile(values.config, 'utf8')) ?? {};
   const parsed = sandboxOptionsSchema.safeParse(fileOptions);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const issues = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new CliError(`invalid sandbox options in ${values.config}:\n${issues.join('\n')}`, 78);
   }
   const sandbox = await startSandbox({

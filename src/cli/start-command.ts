@@ -24,12 +24,17 @@ async function resolveConfig(values: Record<string, string | boolean | undefined
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   try {
     const base = str('config') === undefined ? embeddedDefaultConfig({}) : undefined;
-    const loaded = base === undefined ? await loadConfigFile(str('config') as string) : parseConfig(base, 'embedded default');
+    const loaded =
+      base === undefined
+        ? await loadConfigFile(str('config') as string)
+        : parseConfig(base, 'embedded default');
     const server = { ...loaded.server };
     if (str('port') !== undefined) server.port = parsePort(str('port'), server.port);
     if (str('host') !== undefined) server.host = str('host') as string;
     const storage = { ...loaded.storage, dataDir: str('data-dir') ?? loaded.storage.dataDir };
-    const logging = { level: (str('log-level') as Config['logging']['level'] | undefined) ?? loaded.logging.level };
+    const logging = {
+      level: (str('log-level') as Config['logging']['level'] | undefined) ?? loaded.logging.level,
+    };
     return parseConfig({ ...loaded, server, storage, logging }, str('config') ?? 'embedded default');
   } catch (error: unknown) {
     if (error instanceof ConfigError) throw new CliError(error.message, 78);
@@ -79,13 +84,17 @@ export async function runStartCommand(args: string[]): Promise<number> {
   const config = await resolveConfig(values);
   const log = createLogger(config.logging.level);
   const devKey = (values['dev-key'] as string | undefined) ?? process.env['CONVERGE_DEV_KEY'];
-  if (devKey !== undefined && devKey.length < 16) throw new CliError('the dev key must be at least 16 characters');
+  if (devKey !== undefined && devKey.length < 16)
+    throw new CliError('the dev key must be at least 16 characters');
   const running = await startGateway({ config, log, devKey: devKey || undefined });
   printBanner(running, config);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      log.info({ signal, inflight: running.gateway.inflightCount }, 'shutting down: draining in-flight requests');
+      log.info(
+        { signal, inflight: running.gateway.inflightCount },
+        'shutting down: draining in-flight requests',
+      );
       running.close().then(resolve, (error: unknown) => {
         log.error({ err: error }, 'error during shutdown');
         resolve();

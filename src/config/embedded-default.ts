@@ -15,7 +15,11 @@ const SANDBOX_MODELS = {
  * credentials — SQLite under the data dir and the sandbox emulators as upstreams. Each model has an
  * Azure deployment (processing in the EU) first and an OpenAI one second, so failover is real.
  */
-export function embeddedDefaultConfig(server: { host?: string; port?: number; dataDir?: string }): ConfigInput {
+export function embeddedDefaultConfig(server: {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}): ConfigInput {
   const deployments: NonNullable<ConfigInput['deployments']> = {};
   const models: NonNullable<ConfigInput['models']> = {};
   for (const [model, kind] of Object.entries(SANDBOX_MODELS)) {

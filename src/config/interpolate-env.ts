@@ -2,7 +2,10 @@
 const REFERENCE = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export class MissingEnvironmentError extends Error {
-  constructor(readonly path: string, readonly variable: string) {
+  constructor(
+    readonly path: string,
+    readonly variable: string,
+  ) {
     super(`${path}: environment variable ${variable} is not set`);
     this.name = 'MissingEnvironmentError';
   }
@@ -25,7 +28,8 @@ export function interpolateEnv(value: unknown, environment: NodeJS.ProcessEnv, p
       throw new MissingEnvironmentError(path || '(root)', name);
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, environment, `${path}[${index}]`));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateEnv(item, environment, `${path}[${index}]`));
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {

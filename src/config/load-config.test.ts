@@ -35,7 +35,7 @@ keys:
 `;
 
 describe('loadConfigFile', () => {
-  it('loads YAML, resolves ${ENV} and defaults, and freezes the result', async () => {
+  it('loads YAML, resolves environment references and defaults, and freezes the result', async () => {
     const config = await loadConfigFile(await writeConfig(VALID), { AZURE_KEY: 'azure-secret' });
     expect(config.server.port).toBe(8080);
     expect(config.server.host).toBe('127.0.0.1');
@@ -48,20 +48,27 @@ describe('loadConfigFile', () => {
   it('names the path of a missing environment variable', async () => {
     const error = await loadConfigFile(await writeConfig(VALID), {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues).toEqual(['providers.azure-eu.apiKey: environment variable AZURE_KEY is not set']);
+    expect((error as ConfigError).issues).toEqual([
+      'providers.azure-eu.apiKey: environment variable AZURE_KEY is not set',
+    ]);
   });
 
   it('rejects unknown keys and wrong types with readable paths', () => {
     const error = (() => {
       try {
-        parseConfig({ server: { port: 'eighty', prot: 1 }, providers: { x: { type: 'openai' } } }, 'test.yaml');
+        parseConfig(
+          { server: { port: 'eighty', prot: 1 }, providers: { x: { type: 'openai' } } },
+          'test.yaml',
+        );
       } catch (caught: unknown) {
         return caught;
       }
     })() as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.issues).toContain('server.port: Invalid input: expected number, received string');
-    expect(error.issues.some((issue) => issue.startsWith('server: Unrecognized key') && issue.includes('prot'))).toBe(true);
+    expect(
+      error.issues.some((issue) => issue.startsWith('server: Unrecognized key') && issue.includes('prot')),
+    ).toBe(true);
     expect(error.issues).toContain('providers.x.apiKey: Invalid input: expected string, received undefined');
     expect(error.message).toContain('Invalid configuration in test.yaml');
   });
@@ -76,7 +83,9 @@ describe('loadConfigFile', () => {
         },
         'test',
       ),
-    ).toThrowError(/deployments\.d\.provider: unknown provider "nope"[\s\S]*models\.m\.deployments\[1\]: unknown deployment "missing"/);
+    ).toThrowError(
+      /deployments\.d\.provider: unknown provider "nope"[\s\S]*models\.m\.deployments\[1\]: unknown deployment "missing"/,
+    );
   });
 
   it('reports YAML syntax errors as config errors', async () => {

@@ -16,7 +16,9 @@ export class ConfigError extends Error {
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`));
+  const path = issue.path.map((segment) =>
+    typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`,
+  );
   const joined = path.join('').replace(/^\./, '') || '(root)';
   return `${joined}: ${issue.message}`;
 }
@@ -33,7 +35,10 @@ function deepFreeze<T>(value: T): T {
 function checkReferences(config: Config): string[] {
   const issues: string[] = [];
   for (const [name, provider] of Object.entries(config.providers)) {
-    if (provider.type === 'azure-openai' && (provider.apiKey === undefined) === (provider.auth === undefined)) {
+    if (
+      provider.type === 'azure-openai' &&
+      (provider.apiKey === undefined) === (provider.auth === undefined)
+    ) {
       issues.push(`providers.${name}: give exactly one of apiKey or auth`);
     }
   }

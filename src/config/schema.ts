@@ -100,7 +100,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(4000),
-      bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
       /** How long a shutdown waits for in-flight requests and streams before cutting them. */
       shutdownGraceMs: z.number().int().nonnegative().default(10_000),
       /** Upper bound for one upstream call, headers to last byte. */

@@ -81,7 +81,11 @@ export interface ToolDefinition {
   strict?: boolean;
 }
 
-export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; toolName: string };
+export type ToolChoice =
+  | { type: 'auto' }
+  | { type: 'none' }
+  | { type: 'required' }
+  | { type: 'tool'; toolName: string };
 
 export type ResponseFormat =
   | { type: 'text' }

@@ -6,7 +6,8 @@ import { UpstreamError } from './upstream-error.js';
 function documentedCodes(): Map<string, string> {
   const text = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
   const rows = new Map<string, string>();
-  for (const match of text.matchAll(/^\| `([a-z_]+)` \| (\d{3}|4xx) \|/gm)) rows.set(match[1] ?? '', match[2] ?? '');
+  for (const match of text.matchAll(/^\| `([a-z_]+)` \| (\d{3}|4xx) \|/gm))
+    rows.set(match[1] ?? '', match[2] ?? '');
   return rows;
 }
 

@@ -40,8 +40,7 @@ export class UpstreamError extends GatewayError {
   constructor(message: string, options: UpstreamErrorOptions & { code?: GatewayErrorCode; status?: number }) {
     const code = options.code ?? codeForUpstreamStatus(options.statusCode);
     // A client-side upstream error (400, 413, 422) keeps its status; everything else uses the code's own.
-    const passThroughStatus =
-      code === 'upstream_invalid_request' ? options.statusCode : undefined;
+    const passThroughStatus = code === 'upstream_invalid_request' ? options.statusCode : undefined;
     super(code, message, {
       status: options.status ?? passThroughStatus,
       isRetryable: options.statusCode === undefined || isRetryableStatus(options.statusCode),

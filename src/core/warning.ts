@@ -12,23 +12,25 @@ export type Warning =
   | { type: 'deprecated-model'; model: string; replacement?: string }
   | { type: 'other'; message: string };
 
+function describeWarning(warning: Warning): string {
+  switch (warning.type) {
+    case 'unsupported-setting':
+      return `unsupported-setting=${warning.setting}`;
+    case 'unsupported-tool':
+      return `unsupported-tool=${warning.toolName}`;
+    case 'clamped-setting':
+      return `clamped-setting=${warning.setting}:${warning.from}->${warning.to}`;
+    case 'deprecated-model':
+      return `deprecated-model=${warning.model}${warning.replacement ? `->${warning.replacement}` : ''}`;
+    case 'other':
+      return `other=${warning.message}`;
+  }
+}
+
 /** Renders warnings for the `x-converge-warnings` header: short, comma-separated, ASCII only. */
 export function formatWarningsHeader(warnings: readonly Warning[]): string {
   return warnings
-    .map((warning) => {
-      switch (warning.type) {
-        case 'unsupported-setting':
-          return `unsupported-setting=${warning.setting}`;
-        case 'unsupported-tool':
-          return `unsupported-tool=${warning.toolName}`;
-        case 'clamped-setting':
-          return `clamped-setting=${warning.setting}:${warning.from}->${warning.to}`;
-        case 'deprecated-model':
-          return `deprecated-model=${warning.model}${warning.replacement ? `->${warning.replacement}` : ''}`;
-        case 'other':
-          return `other=${warning.message}`;
-      }
-    })
+    .map(describeWarning)
     .join(', ')
     .replace(/[^\x20-\x7e]/g, '?');
 }

@@ -21,7 +21,9 @@ export interface PipelineDependencies {
  *
  * Stages not built yet keep their place here as comments, so the order never has to be rediscovered.
  */
-export function createPipeline(dependencies: PipelineDependencies): (context: GatewayContext) => Promise<void> {
+export function createPipeline(
+  dependencies: PipelineDependencies,
+): (context: GatewayContext) => Promise<void> {
   return compose([
     createAccountingStage(), //                     9. accounting (wraps everything below)
     createAuthStage(dependencies.keys), //         1. auth: virtual key → principal

@@ -20,9 +20,17 @@ export interface BuiltProviders {
 export async function buildProviders(config: Config, http: HttpClient, log: Logger): Promise<BuiltProviders> {
   const providers = new Map<string, Provider>();
   const needsSandbox = Object.values(config.providers).some((provider) => provider.type === 'sandbox');
-  const sandboxKeys = { openai: `sk-sandbox-${randomBytes(12).toString('hex')}`, azure: randomBytes(16).toString('hex') };
+  const sandboxKeys = {
+    openai: `sk-sandbox-${randomBytes(12).toString('hex')}`,
+    azure: randomBytes(16).toString('hex'),
+  };
   const sandbox = needsSandbox
-    ? await startSandbox({ host: '127.0.0.1', port: 0, openai: { keys: [sandboxKeys.openai] }, azure: { keys: [sandboxKeys.azure] } })
+    ? await startSandbox({
+        host: '127.0.0.1',
+        port: 0,
+        openai: { keys: [sandboxKeys.openai] },
+        azure: { keys: [sandboxKeys.azure] },
+      })
     : undefined;
 
   for (const [name, providerConfig] of Object.entries(config.providers)) {
@@ -31,7 +39,12 @@ export async function buildProviders(config: Config, http: HttpClient, log: Logg
       if (sandbox === undefined) throw new Error('sandbox not started');
       effective =
         providerConfig.emulate === 'azure-openai'
-          ? { type: 'azure-openai', endpoint: sandbox.url, apiKey: sandboxKeys.azure, apiVersion: '2024-10-21' }
+          ? {
+              type: 'azure-openai',
+              endpoint: sandbox.url,
+              apiKey: sandboxKeys.azure,
+              apiVersion: '2024-10-21',
+            }
           : { type: 'openai', apiKey: sandboxKeys.openai, baseURL: `${sandbox.url}/v1` };
     }
     providers.set(name, createProvider(name, effective, { http, log: log.child({ provider: name }) }));

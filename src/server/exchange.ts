@@ -22,9 +22,13 @@ function setCommonHeaders(response: RawResponse, context: GatewayContext): void 
   if (context.attempts.length > 0) response.setHeader('x-converge-attempts', String(context.attempts.length));
   const target = context.target;
   if (target !== undefined) {
-    response.setHeader('x-converge-target', `${target.provider.name}/${target.deployment}/${target.processing}`);
+    response.setHeader(
+      'x-converge-target',
+      `${target.provider.name}/${target.deployment}/${target.processing}`,
+    );
   }
-  if (context.warnings.length > 0) response.setHeader('x-converge-warnings', formatWarningsHeader(context.warnings));
+  if (context.warnings.length > 0)
+    response.setHeader('x-converge-warnings', formatWarningsHeader(context.warnings));
 }
 
 /** Pulls the first part before headers go out, so warnings announced at stream start reach the header. */
@@ -42,7 +46,11 @@ async function* withFirst(first: IteratorResult<StreamPart>, rest: AsyncIterator
   }
 }
 
-async function writeOutput(response: RawResponse, context: GatewayContext, writer: DialectWriter): Promise<void> {
+async function writeOutput(
+  response: RawResponse,
+  context: GatewayContext,
+  writer: DialectWriter,
+): Promise<void> {
   const output = context.output;
   if (output === undefined) throw new Error('the pipeline produced no output');
   if (output.type === 'stream') {
@@ -57,7 +65,12 @@ async function writeOutput(response: RawResponse, context: GatewayContext, write
   else writer.writeEmbedResult(response, context, output.result);
 }
 
-function writeFailure(response: RawResponse, context: GatewayContext, writer: DialectWriter, error: GatewayError) {
+function writeFailure(
+  response: RawResponse,
+  context: GatewayContext,
+  writer: DialectWriter,
+  error: GatewayError,
+) {
   context.error ??= error;
   if (response.headersSent) {
     // Bytes already reached the client: the only honest signal left is to cut the connection.
@@ -79,7 +92,7 @@ function writeFailure(response: RawResponse, context: GatewayContext, writer: Di
  */
 export async function runExchange(
   gateway: Gateway,
-  request: FastifyRequest,
+  _request: FastifyRequest,
   reply: FastifyReply,
   spec: ExchangeSpec,
 ): Promise<void> {

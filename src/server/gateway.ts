@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayError } from '../core/gateway-error.js';
 import { emptyUsage } from '../core/usage.js';
-import { type ExchangeEnd, buildUsageRow } from '../pipeline/accounting/finish-exchange.js';
+import { buildUsageRow, type ExchangeEnd } from '../pipeline/accounting/finish-exchange.js';
 import type { KeyResolver } from '../pipeline/auth/key-resolver.js';
 import type { DialectId, GatewayContext } from '../pipeline/gateway-context.js';
 import { createPipeline } from '../pipeline/pipeline.js';

@@ -48,7 +48,8 @@ export function keyPrefix(secret: string): string {
 async function syncConfiguredKeys(config: Config, keys: KeyStore): Promise<void> {
   const listed = new Set(config.keys.map((key) => key.name));
   for (const stored of await keys.list()) {
-    if (stored.source === 'config' && stored.revokedAt === null && !listed.has(stored.name)) await keys.revoke(stored.id);
+    if (stored.source === 'config' && stored.revokedAt === null && !listed.has(stored.name))
+      await keys.revoke(stored.id);
   }
   for (const key of config.keys) {
     await keys.upsertByName({
@@ -79,7 +80,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let devKey: string | undefined;
   if (isSandboxOnly(config)) {
     devKey = options.devKey ?? generateKeySecret();
-    await storage.keys.upsertByName({ name: 'dev', hash: hashKey(devKey), prefix: keyPrefix(devKey), source: 'dev' });
+    await storage.keys.upsertByName({
+      name: 'dev',
+      hash: hashKey(devKey),
+      prefix: keyPrefix(devKey),
+      source: 'dev',
+    });
   }
 
   const http = createHttpClient();

@@ -27,9 +27,16 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const openai = (apiKey = TEST_KEY) => new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey, maxRetries: 0 });
+const openai = (apiKey = TEST_KEY) =>
+  new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey, maxRetries: 0 });
 const azure = (apiKey = TEST_KEY, deployment = 'gpt-4o') =>
-  new AzureOpenAI({ endpoint: stack.gateway.url, apiKey, apiVersion: '2024-10-21', deployment, maxRetries: 0 });
+  new AzureOpenAI({
+    endpoint: stack.gateway.url,
+    apiKey,
+    apiVersion: '2024-10-21',
+    deployment,
+    maxRetries: 0,
+  });
 
 async function postRaw(path: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.gateway.url}${path}`, {
@@ -37,7 +44,11 @@ async function postRaw(path: string, body: string, headers: Record<string, strin
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEY}`, ...headers },
     body,
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { error: Record<string, unknown> } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { error: Record<string, unknown> },
+  };
 }
 
 const userMessage = [{ role: 'user' as const, content: 'hello' }];
@@ -48,14 +59,23 @@ describe('bad input gets a clear 4xx in the caller’s dialect, and a usage row'
     expect(plain.status).toBe(400);
     expect(plain.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json' });
     expect(plain.headers.get('x-converge-error-code')).toBe('invalid_json');
-    const onAzure = await postRaw('/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21', '{oops', {
-      'api-key': TEST_KEY,
-    });
+    const onAzure = await postRaw(
+      '/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21',
+      '{oops',
+      {
+        'api-key': TEST_KEY,
+      },
+    );
     expect(onAzure.status).toBe(400);
     expect(onAzure.body.error).toMatchObject({ code: 'invalid_json' });
     const requestId = plain.headers.get('x-converge-request-id');
     const row = await stack.waitForRow((candidate) => candidate.requestId === requestId);
-    expect(row).toMatchObject({ status: 'rejected', errorCode: 'invalid_json', httpStatus: 400, keyName: 'e2e' });
+    expect(row).toMatchObject({
+      status: 'rejected',
+      errorCode: 'invalid_json',
+      httpStatus: 400,
+      keyName: 'e2e',
+    });
   });
 
   it('wrong field types → 400 naming the field, as the SDK’s BadRequestError', async () => {
@@ -111,12 +131,17 @@ describe('bad input gets a clear 4xx in the caller’s dialect, and a usage row'
       body: JSON.stringify({ model: 'gpt-4o', messages: userMessage }),
     });
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('authentication_required');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe(
+      'authentication_required',
+    );
   });
 
   it('a body over the limit → 413 request_too_large', async () => {
     const error = await openai()
-      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }] })
+      .chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'x'.repeat(100 * 1024) }],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
@@ -142,7 +167,10 @@ describe('bad input gets a clear 4xx in the caller’s dialect, and a usage row'
 
   it('Azure content filter on the prompt → BadRequestError with code content_filter', async () => {
     const error = await azure()
-      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'tell me CF_BLOCK_PROMPT' }] })
+      .chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'tell me CF_BLOCK_PROMPT' }],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('content_filter');

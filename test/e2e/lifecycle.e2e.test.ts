@@ -11,7 +11,10 @@ import { openStorage } from '../../src/storage/open-storage.js';
 import { startStack, TEST_KEY } from './stack.js';
 
 /** A sandbox model slow enough that a stream is reliably still running when the test acts on it. */
-const SLOW_SANDBOX = { latency: 'realistic' as const, models: { 'gpt-4o': { ttftMs: 0, tokensPerSecond: 40 } } };
+const SLOW_SANDBOX = {
+  latency: 'realistic' as const,
+  models: { 'gpt-4o': { ttftMs: 0, tokensPerSecond: 40 } },
+};
 const longPrompt = [{ role: 'user' as const, content: 'Tell me a long story about lighthouses' }];
 
 describe('client disconnect mid-stream', () => {
@@ -21,7 +24,10 @@ describe('client disconnect mid-stream', () => {
       const client = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
       const controller = new AbortController();
       const { data: stream, response } = await client.chat.completions
-        .create({ model: 'gpt-4o', messages: longPrompt, stream: true, max_tokens: 2000 }, { signal: controller.signal })
+        .create(
+          { model: 'gpt-4o', messages: longPrompt, stream: true, max_tokens: 2000 },
+          { signal: controller.signal },
+        )
         .withResponse();
       const requestId = response.headers.get('x-converge-request-id');
       let received = '';
@@ -84,7 +90,10 @@ describe('embedded default', () => {
   it('starts with no config, serves the sandbox models with the dev key, and persists usage', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'converge-default-'));
     const devKey = 'sk-cvg-dev-fixed-key-for-tests-000';
-    const config = parseConfig({ ...embeddedDefaultConfig({ port: 0, dataDir }), logging: { level: 'silent' } }, 'test');
+    const config = parseConfig(
+      { ...embeddedDefaultConfig({ port: 0, dataDir }), logging: { level: 'silent' } },
+      'test',
+    );
     const running = await startGateway({ config, log: pino({ level: 'silent' }), devKey });
     let requestId: string | null = null;
     try {

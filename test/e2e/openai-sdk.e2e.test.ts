@@ -18,9 +18,18 @@ const clients: Array<[string, ClientFactory]> = [
   [
     'AzureOpenAI',
     (url, deployment) =>
-      new AzureOpenAI({ endpoint: url, apiKey: TEST_KEY, apiVersion: '2024-10-21', deployment, maxRetries: 0 }),
+      new AzureOpenAI({
+        endpoint: url,
+        apiKey: TEST_KEY,
+        apiVersion: '2024-10-21',
+        deployment,
+        maxRetries: 0,
+      }),
   ],
-  ['OpenAI → /openai/v1', (url) => new OpenAI({ baseURL: `${url}/openai/v1`, apiKey: TEST_KEY, maxRetries: 0 })],
+  [
+    'OpenAI → /openai/v1',
+    (url) => new OpenAI({ baseURL: `${url}/openai/v1`, apiKey: TEST_KEY, maxRetries: 0 }),
+  ],
 ];
 
 const weatherTool = {
@@ -42,13 +51,18 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
 
   it('answers a chat completion with usage and the Converge headers', async () => {
     const { data, response } = await chat()
-      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say hello to Converge' }] })
+      .chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'Say hello to Converge' }],
+      })
       .withResponse();
     expect(data.object).toBe('chat.completion');
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
     expect(data.choices[0]?.finish_reason).toBe('stop');
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
-    expect(data.usage?.total_tokens).toBe((data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0));
+    expect(data.usage?.total_tokens).toBe(
+      (data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0),
+    );
     expect(response.headers.get('x-converge-target')).toBe('azure/gpt-4o-azure/eu');
     expect(response.headers.get('x-converge-attempts')).toBe('1');
     const requestId = response.headers.get('x-converge-request-id') ?? '';
@@ -89,7 +103,11 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
   it('round-trips a tool call: tool_calls, then a tool message, then an answer using the result', async () => {
     const client = chat();
     const question = { role: 'user' as const, content: 'Please call get_weather for Paris' };
-    const first = await client.chat.completions.create({ model: 'gpt-4o', messages: [question], tools: [weatherTool] });
+    const first = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [question],
+      tools: [weatherTool],
+    });
     const choice = first.choices[0];
     expect(choice?.finish_reason).toBe('tool_calls');
     const call = choice?.message.tool_calls?.[0];
@@ -115,7 +133,10 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
   it('streams parallel tool calls that the SDK helper assembles', async () => {
     const timeTool = {
       type: 'function' as const,
-      function: { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
+      function: {
+        name: 'get_time',
+        parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+      },
     };
     const runner = chat().chat.completions.stream({
       model: 'gpt-4o',
@@ -128,7 +149,8 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
       'get_time',
       'get_weather',
     ]);
-    for (const c of calls) if (c.type === 'function') expect(() => JSON.parse(c.function.arguments)).not.toThrow();
+    for (const c of calls)
+      if (c.type === 'function') expect(() => JSON.parse(c.function.arguments)).not.toThrow();
   });
 
   it('returns json_schema output that parses and fits the schema', async () => {
@@ -149,14 +171,20 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
         },
       },
     });
-    const parsed = JSON.parse(completion.choices[0]?.message.content ?? '') as { name: unknown; population: unknown };
+    const parsed = JSON.parse(completion.choices[0]?.message.content ?? '') as {
+      name: unknown;
+      population: unknown;
+    };
     expect(typeof parsed.name).toBe('string');
     expect(Number.isInteger(parsed.population)).toBe(true);
   });
 
   it('creates embeddings as floats and as base64 (the SDK default), with dimensions', async () => {
     const client = makeClient(stack.gateway.url, 'text-embedding-3-small');
-    const asBase64 = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
+    const asBase64 = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['alpha', 'beta'],
+    });
     const asFloat = await client.embeddings.create({
       model: 'text-embedding-3-small',
       input: ['alpha', 'beta'],
@@ -166,8 +194,12 @@ describe.each(clients)('%s client through the gateway, served by the sandbox', (
     expect(asBase64.data[0]?.embedding).toHaveLength(1536);
     const a = asBase64.data[0]?.embedding ?? [];
     const b = asFloat.data[0]?.embedding ?? [];
-    a.forEach((value, index) => expect(value).toBeCloseTo(b[index] ?? Number.NaN, 6));
-    const small = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'alpha', dimensions: 256 });
+    for (const [index, value] of a.entries()) expect(value).toBeCloseTo(b[index] ?? Number.NaN, 6);
+    const small = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'alpha',
+      dimensions: 256,
+    });
     expect(small.data[0]?.embedding).toHaveLength(256);
     expect(asBase64.usage.prompt_tokens).toBeGreaterThan(0);
   });
@@ -177,7 +209,9 @@ describe('models list', () => {
   it('lists the models the key may use', async () => {
     const client = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: TEST_KEY });
     const ids = (await client.models.list()).data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini', 'o3-mini', 'text-embedding-3-small']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['gpt-4o', 'gpt-4o-mini', 'o3-mini', 'text-embedding-3-small']),
+    );
     const azureV1 = new OpenAI({ baseURL: `${stack.gateway.url}/openai/v1`, apiKey: TEST_KEY });
     expect((await azureV1.models.list()).data.map((model) => model.id).sort()).toEqual([...ids].sort());
   });

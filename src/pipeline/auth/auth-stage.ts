@@ -16,7 +16,10 @@ export function createAuthStage(keys: KeyResolver): Stage {
     }
     const principal = await keys.resolve(context.credential);
     if (principal === undefined) {
-      throw new GatewayError('invalid_api_key', `Incorrect API key provided: ${maskKey(context.credential)}.`);
+      throw new GatewayError(
+        'invalid_api_key',
+        `Incorrect API key provided: ${maskKey(context.credential)}.`,
+      );
     }
     context.principal = principal;
     await next();

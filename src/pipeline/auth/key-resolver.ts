@@ -21,7 +21,10 @@ interface CacheEntry {
  * Resolves a presented secret to a principal by its SHA-256, with a short in-memory cache so the
  * store is not on the hot path. Revocation and expiry are re-checked on every hit.
  */
-export function createKeyResolver(store: KeyStore, options: { cacheTtlMs?: number; maxEntries?: number } = {}) {
+export function createKeyResolver(
+  store: KeyStore,
+  options: { cacheTtlMs?: number; maxEntries?: number } = {},
+) {
   const ttl = options.cacheTtlMs ?? 30_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const cache = new Map<string, CacheEntry>();

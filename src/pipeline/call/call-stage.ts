@@ -9,12 +9,19 @@ export interface CallStageOptions {
   upstreamTimeoutMs: number;
 }
 
-async function invoke(context: GatewayContext, target: Target, options: ProviderCallOptions): Promise<GatewayOutput> {
+async function invoke(
+  context: GatewayContext,
+  target: Target,
+  options: ProviderCallOptions,
+): Promise<GatewayOutput> {
   const parsed = context.parsed;
   if (parsed === undefined) throw new Error('call stage ran before parse');
   if (parsed.operation === 'embed') {
     if (target.provider.embed === undefined) {
-      throw new GatewayError('invalid_request', `Provider ${target.provider.name} does not serve embeddings.`);
+      throw new GatewayError(
+        'invalid_request',
+        `Provider ${target.provider.name} does not serve embeddings.`,
+      );
     }
     return { type: 'embed', result: await target.provider.embed(parsed.request, options) };
   }
@@ -48,7 +55,12 @@ export function createCallStage(options: CallStageOptions): Stage {
         const durationMs = performance.now() - started;
         context.upstreamMs += durationMs;
         context.target = target;
-        context.attempts.push({ deployment: target.deployment, provider: target.provider.name, status: 'ok', durationMs });
+        context.attempts.push({
+          deployment: target.deployment,
+          provider: target.provider.name,
+          status: 'ok',
+          durationMs,
+        });
         await next();
         return;
       } catch (error: unknown) {
@@ -56,10 +68,14 @@ export function createCallStage(options: CallStageOptions): Stage {
         context.upstreamMs += durationMs;
         lastError =
           signal.aborted && !context.signal.aborted
-            ? new GatewayError('upstream_timeout', `The upstream did not answer within ${options.upstreamTimeoutMs} ms.`, {
-                isRetryable: true,
-                cause: error,
-              })
+            ? new GatewayError(
+                'upstream_timeout',
+                `The upstream did not answer within ${options.upstreamTimeoutMs} ms.`,
+                {
+                  isRetryable: true,
+                  cause: error,
+                },
+              )
             : toGatewayError(error);
         context.attempts.push({
           deployment: target.deployment,
@@ -75,7 +91,8 @@ export function createCallStage(options: CallStageOptions): Stage {
     }
     if (context.signal.aborted) throw new GatewayError('cancelled', 'The client closed the request.');
     throw (
-      lastError ?? new GatewayError('no_eligible_target', `No deployment is available for \`${context.model?.name}\`.`)
+      lastError ??
+      new GatewayError('no_eligible_target', `No deployment is available for \`${context.model?.name}\`.`)
     );
   };
 }

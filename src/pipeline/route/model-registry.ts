@@ -36,9 +36,16 @@ export class ModelRegistry {
         }
         const provider = providers.get(deployment.provider);
         if (provider === undefined) {
-          throw new Error(`deployments.${deploymentName}.provider: unknown provider "${deployment.provider}"`);
+          throw new Error(
+            `deployments.${deploymentName}.provider: unknown provider "${deployment.provider}"`,
+          );
         }
-        return { deployment: deploymentName, provider, modelId: deployment.model, processing: deployment.processing };
+        return {
+          deployment: deploymentName,
+          provider,
+          modelId: deployment.model,
+          processing: deployment.processing,
+        };
       });
       const entry: ModelEntry = { name, kind: model.kind, aliases: model.aliases, targets };
       entries.push(entry);
