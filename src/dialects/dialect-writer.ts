@@ -20,7 +20,11 @@ export interface DialectWriter {
    * Writes the stream as parts arrive (never buffering the whole), ending the response. An `error`
    * part or a throw from the iterator becomes the dialect's in-stream error event.
    */
-  writeStream(response: RawResponse, context: GatewayContext, stream: AsyncIterable<StreamPart>): Promise<void>;
+  writeStream(
+    response: RawResponse,
+    context: GatewayContext,
+    stream: AsyncIterable<StreamPart>,
+  ): Promise<void>;
   /** Writes an error before any byte was sent, in the dialect's shape, status and headers. */
   writeError(response: RawResponse, error: GatewayError, context: GatewayContext | undefined): void;
 }

@@ -59,6 +59,21 @@ describe('convertToOpenAIChatRequest', () => {
     ]);
   });
 
+  it('applies OpenAI-wire options to other Chat Completions targets, their own entry winning', () => {
+    const { body } = convertToOpenAIChatRequest(
+      {
+        ...request,
+        providerOptions: {
+          openai: { logprobs: true, service_tier: 'flex' },
+          'azure-openai': { service_tier: 'default' },
+        },
+      },
+      'gpt-4o',
+      { ...options, providerType: 'azure-openai' },
+    );
+    expect(body).toMatchObject({ logprobs: true, service_tier: 'default' });
+  });
+
   it('never lets a __proto__ key in providerOptions replace the body prototype', () => {
     // Plain JSON.parse on purpose: the merge itself must be safe, whatever the dialect's parser did.
     const providerOptions = JSON.parse('{"openai":{"__proto__":{"polluted":true},"seed":1}}');

@@ -88,7 +88,7 @@ export function convertToOpenAIChatRequest(
     set('toolChoice', 'tool_choice', convertToolChoice(request.toolChoice));
     set('parallelToolCalls', 'parallel_tool_calls', request.parallelToolCalls);
   }
-  const extra = request.providerOptions?.[options.providerType];
+  const extra = chatWireOptions(request.providerOptions, options.providerType);
   setMetadata(body, request.metadata, extra, options, warnings);
   if (request.stream) {
     body['stream'] = true;
@@ -140,6 +140,22 @@ function mergeProviderOptions(
     }
   }
   return merged;
+}
+
+/**
+ * The options passed through to a Chat Completions body: those written for the OpenAI wire
+ * (`providerOptions.openai`, what the OpenAI and Azure dialects collect) apply to every target that
+ * speaks it, and the target's own entry (`providerOptions['azure-openai']`, …) wins over them.
+ */
+export function chatWireOptions(
+  providerOptions: Record<string, Record<string, unknown>> | undefined,
+  providerType: string,
+): Record<string, unknown> | undefined {
+  const shared = providerOptions?.['openai'];
+  const own = providerType === 'openai' ? undefined : providerOptions?.[providerType];
+  if (own === undefined) return shared;
+  if (shared === undefined) return own;
+  return { ...shared, ...own };
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

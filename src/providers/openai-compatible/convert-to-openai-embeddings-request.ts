@@ -1,4 +1,5 @@
 import type { EmbedRequest } from '../../core/embed-request.js';
+import { chatWireOptions } from './convert-to-openai-chat-request.js';
 
 /**
  * Builds an Embeddings body. It asks for base64 (little-endian float32): about a quarter of the
@@ -20,6 +21,6 @@ export function convertToOpenAIEmbeddingsRequest(
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
     ...(request.user === undefined ? {} : { user: request.user }),
     // Spread, not Object.assign: a `__proto__` key stays data.
-    ...request.providerOptions?.[providerType],
+    ...chatWireOptions(request.providerOptions, providerType),
   };
 }

@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { StreamPart } from '../../core/stream-part.js';
+import { emptyUsage } from '../../core/usage.js';
+import type { GatewayContext } from '../../pipeline/gateway-context.js';
+import type { RawResponse } from '../dialect-writer.js';
+import { openAIFlavor } from './openai-flavor.js';
+import { writeChatStream } from './write-chat-stream.js';
+
+/** A response whose socket buffer is "full" until the test emits `drain`. */
+class FakeResponse extends EventEmitter {
+  readonly written: string[] = [];
+  destroyed = false;
+  writableEnded = false;
+  full = true;
+
+  writeHead(): this {
+    return this;
+  }
+
+  write(chunk: string): boolean {
+    this.written.push(chunk);
+    return !this.full;
+  }
+
+  end(chunk?: string): void {
+    if (chunk !== undefined) this.written.push(chunk);
+    this.writableEnded = true;
+  }
+}
+
+function fakeContext(): GatewayContext {
+  return {
+    requestId: '00000000-0000-0000-0000-000000000001',
+    receivedAt: 0,
+    startTime: 0,
+    dialect: 'openai',
+    credential: undefined,
+    signal: new AbortController().signal,
+    log: pino({ level: 'silent' }),
+    parseBody: () => {
+      throw new Error('not used');
+    },
+    modelHint: undefined,
+    attempts: [],
+    warnings: [],
+    usage: emptyUsage(),
+    upstreamMs: 0,
+    usageEstimated: false,
+    completed: false,
+  };
+}
+
+/** A stream that counts how many parts were pulled and whether it was closed early. */
+function countingStream(parts: StreamPart[]) {
+  const state = { pulled: 0, closedEarly: false };
+  async function* generate() {
+    let finished = false;
+    try {
+      for (const part of parts) {
+        state.pulled++;
+        yield part;
+      }
+      finished = true;
+    } finally {
+      state.closedEarly = !finished;
+    }
+  }
+  return { state, stream: generate() };
+}
+
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const parts: StreamPart[] = [
+  { type: 'text-delta', id: 't', delta: 'a' },
+  { type: 'text-delta', id: 't', delta: 'b' },
+  { type: 'finish', usage: emptyUsage(), finishReason: { unified: 'stop', raw: 'stop' } },
+];
+
+describe('writeChatStream backpressure', () => {
+  it('pulls no further part while the socket buffer is full, and resumes on drain', async () => {
+    const response = new FakeResponse();
+    const { state, stream } = countingStream(parts);
+    const writing = writeChatStream(response as unknown as RawResponse, fakeContext(), stream, {
+      flavor: openAIFlavor,
+      includeUsage: false,
+    });
+    await turns(5);
+    expect(state.pulled).toBe(1);
+    expect(response.written).toHaveLength(1); // the role chunk; the delta waits for the drain
+    response.full = false;
+    response.emit('drain');
+    await writing;
+    expect(state.pulled).toBe(3);
+    expect(response.written[response.written.length - 1]).toBe('data: [DONE]\n\n');
+    expect(response.writableEnded).toBe(true);
+  });
+
+  it('stops and closes the stream when the client goes away while waiting', async () => {
+    const response = new FakeResponse();
+    const { state, stream } = countingStream(parts);
+    const writing = writeChatStream(response as unknown as RawResponse, fakeContext(), stream, {
+      flavor: openAIFlavor,
+      includeUsage: false,
+    });
+    await turns(5);
+    response.destroyed = true;
+    response.emit('close');
+    await writing;
+    expect(state.closedEarly).toBe(true);
+    expect(state.pulled).toBe(1);
+    expect(response.writableEnded).toBe(false);
+  });
+});
