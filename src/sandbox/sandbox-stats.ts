@@ -8,6 +8,8 @@ export interface TargetStats {
   rejections: number;
   /** Injected faults, by header or by rate. */
   faults: number;
+  /** Responses the client closed before they were complete (e.g. a stream it stopped reading). */
+  abandoned: number;
 }
 
 /** Per provider (`openai`, `azure`, …), per model or deployment. */
@@ -31,6 +33,7 @@ export class SandboxStats {
         cachedTokens: 0,
         rejections: 0,
         faults: 0,
+        abandoned: 0,
       };
       this.targets.set(key, stats);
     }

@@ -10,6 +10,13 @@ import { startGateway } from '../../src/server/start-gateway.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { startStack, TEST_KEY } from './stack.js';
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 500 && !condition(); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(condition()).toBe(true);
+}
+
 /** A sandbox model slow enough that a stream is reliably still running when the test acts on it. */
 const SLOW_SANDBOX = {
   latency: 'realistic' as const,
@@ -49,6 +56,8 @@ describe('client disconnect mid-stream', () => {
       expect(row.inputTokens).toBeGreaterThan(0);
       expect(received.length).toBeGreaterThan(0);
       expect(stack.gateway.gateway.inflightCount).toBe(0);
+      // The upstream request was cut too: the sandbox saw its stream abandoned before the end.
+      await waitFor(() => stack.sandbox.stats().azure?.['gpt-4o']?.abandoned === 1);
     } finally {
       await stack.close();
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 import { type RunningGateway, startGateway } from '../../src/server/start-gateway.js';
 import type { UsageRow } from '../../src/storage/types.js';
 
@@ -16,6 +16,7 @@ const SANDBOX_AZURE_KEY = 'azure-e2e-key';
 export interface Stack {
   gateway: RunningGateway;
   sandboxUrl: string;
+  sandbox: RunningSandbox;
   dataDir: string;
   /** Waits until a usage row matching `predicate` is stored (rows are written in batches). */
   waitForRow(predicate: (row: UsageRow) => boolean): Promise<UsageRow>;
@@ -94,6 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     gateway,
     sandboxUrl: sandbox.url,
+    sandbox,
     dataDir,
     waitForRow,
     async close() {

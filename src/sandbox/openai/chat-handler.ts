@@ -68,6 +68,10 @@ export async function handleChatCompletions(call: InferenceCall): Promise<void> 
     usage: buildChatUsage(parsed.promptTokens, cachedTokens, choices),
   };
   const headers = { ...surface.rateLimitHeaders(target, decision) };
+  const response = context.response;
+  response.once('close', () => {
+    if (!response.writableFinished) stats.abandoned++;
+  });
   writeChatResult(call, target, parsed, result, headers, fault);
 }
 
