@@ -119,3 +119,30 @@ describe('converge start (embedded default)', () => {
     await rm(startDir, { recursive: true, force: true });
   }, 60_000);
 });
+
+describe('converge sandbox', () => {
+  it('serves the emulators standalone for the official SDK and stops on SIGTERM', async () => {
+    const child = spawn(TSX, [MAIN, 'sandbox', '--port', '0', '--zero-latency']);
+    let printed = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+        const found = /listening on (http:\/\/\S+)/.exec(printed)?.[1];
+        if (found !== undefined && printed.includes('latency')) resolve(found);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${printed}`)));
+    });
+    expect(printed).toContain('latency: zero');
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-sandbox', maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'ping' }],
+    });
+    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    const exitCode = await new Promise<number | null>((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+    expect(exitCode).toBe(0);
+  }, 60_000);
+});
