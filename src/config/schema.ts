@@ -44,21 +44,95 @@ const openAICompatibleProviderSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
+const awsCredentialsSchema = z.discriminatedUnion('type', [
+  /** env, shared profile, SSO, web identity, ECS/EC2 instance role — the AWS SDK's default chain. */
+  z.strictObject({ type: z.literal('default-chain'), profile: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('keys'),
+    accessKeyId: secret,
+    secretAccessKey: secret,
+    sessionToken: z.string().optional(),
+  }),
+  /** A Bedrock API key, sent as `Authorization: Bearer`. */
+  z.strictObject({ type: z.literal('bearer'), token: secret }),
+]);
+
+const bedrockProviderSchema = z.strictObject({
+  type: z.literal('bedrock'),
+  region: z.string().min(1),
+  partition: z.enum(['aws', 'aws-us-gov', 'aws-cn', 'aws-eusc']).default('aws'),
+  credentials: awsCredentialsSchema.default({ type: 'default-chain' }),
+  /** Override the runtime endpoint (VPC endpoint, FIPS, or a sandbox). */
+  endpoint: z.url().optional(),
+});
+
+const googleCredentialsSchema = z.discriminatedUnion('type', [
+  /** Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS, gcloud, metadata server. */
+  z.strictObject({ type: z.literal('adc') }),
+  z.strictObject({ type: z.literal('service-account-file'), path: z.string().min(1) }),
+  /** The service-account JSON itself, usually `${ENV}`. */
+  z.strictObject({ type: z.literal('service-account-json'), json: secret }),
+  /** A fixed OAuth access token (tests, sandboxes, short jobs). */
+  z.strictObject({ type: z.literal('access-token'), token: secret }),
+]);
+
+const vertexProviderSchema = z.strictObject({
+  type: z.literal('vertex'),
+  project: z.string().min(1),
+  /** A region (`europe-west4`), a multi-region (`us`, `eu`) or `global`. */
+  location: z.string().min(1),
+  credentials: googleCredentialsSchema.default({ type: 'adc' }),
+  /** Override the endpoint (Private Service Connect, or a sandbox). */
+  endpoint: z.url().optional(),
+});
+
+const geminiProviderSchema = z.strictObject({
+  type: z.literal('gemini'),
+  apiKey: secret,
+  baseURL: z.url().default('https://generativelanguage.googleapis.com'),
+});
+
+const anthropicProviderSchema = z.strictObject({
+  type: z.literal('anthropic'),
+  apiKey: secret,
+  baseURL: z.url().default('https://api.anthropic.com'),
+  version: z.string().default('2023-06-01'),
+  /** Extra `anthropic-beta` features to request on every call. */
+  betas: z.array(z.string()).default([]),
+});
+
 const sandboxProviderSchema = z.strictObject({
   type: z.literal('sandbox'),
   /** Which provider's wire protocol the in-process sandbox emulates for this account. */
-  emulate: z.enum(['openai', 'azure-openai']),
+  emulate: z.enum(['openai', 'azure-openai', 'bedrock', 'vertex', 'gemini', 'anthropic']),
 });
 
 export const providerConfigSchema = z.discriminatedUnion('type', [
   openAIProviderSchema,
   azureOpenAIProviderSchema,
   openAICompatibleProviderSchema,
+  bedrockProviderSchema,
+  vertexProviderSchema,
+  geminiProviderSchema,
+  anthropicProviderSchema,
   sandboxProviderSchema,
 ]);
 
-const processingSchema = z.string().regex(/^(eu|us|global|apac|[a-z]{2}-[a-z]+-\d|[a-z]+)$/, {
-  message: 'expected eu, us, global, apac or a region such as eu-west-1 / swedencentral',
+// Also accepts Google regions (`europe-west4`, `us-central1`) and AWS GovCloud ones (`us-gov-west-1`).
+const processingSchema = z
+  .string()
+  .regex(/^(eu|us|global|apac|[a-z]{2}-[a-z]+-\d|[a-z]+\d*|[a-z]+(-[a-z]+)+-?\d+)$/, {
+    message: 'expected eu, us, global, apac or a region such as eu-west-1 / swedencentral / europe-west4',
+  });
+
+/** What a deployment can do; a request needing something a deployment lacks skips it (routing filter). */
+export const capabilitySchema = z.enum(['tools', 'vision', 'json-schema', 'embeddings']);
+
+/** USD per 1M tokens. Interim until the catalog (issue #6) supplies prices. */
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
 });
 
 export const deploymentConfigSchema = z.strictObject({
@@ -77,6 +151,16 @@ export const deploymentConfigSchema = z.strictObject({
     ])
     .default('on-demand'),
   processing: processingSchema.default('global'),
+  /** Cloud partition (`aws`, `aws-eusc`, `aws-us-gov` …); a sovereign partition fixes the geography. */
+  partition: z.string().min(1).optional(),
+  /** Share of traffic under the `weighted` strategy; 0 = only as a fallback. */
+  weight: z.number().nonnegative().default(1),
+  /** Prompt + output tokens the deployment accepts; unknown = not filtered on. */
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** What the deployment supports; omit for everything. */
+  capabilities: z.array(capabilitySchema).optional(),
+  price: priceSchema.optional(),
 });
 
 export const modelConfigSchema = z.strictObject({
@@ -85,6 +169,10 @@ export const modelConfigSchema = z.strictObject({
   /** Candidate deployments in priority order. */
   deployments: z.array(z.string().min(1)).min(1),
   description: z.string().optional(),
+  /** How candidates are ordered: see docs/configuration.md#routing. */
+  strategy: z.enum(['priority', 'weighted', 'least-latency', 'lowest-cost']).default('priority'),
+  /** Only deployments processing in these geographies or regions serve this model. */
+  processing: z.array(processingSchema).min(1).optional(),
 });
 
 export const staticKeyConfigSchema = z.strictObject({
@@ -93,6 +181,66 @@ export const staticKeyConfigSchema = z.strictObject({
   key: z.string().min(16, { message: 'keys must be at least 16 characters' }),
   /** Models this key may use (public names); omit for all. */
   models: z.array(z.string()).optional(),
+  /** Residency: only deployments processing in these geographies or regions (e.g. `[eu]`); omit for any. */
+  processing: z.array(processingSchema).min(1).optional(),
+  /** May steer routing per request with `x-converge-route` and `x-converge-max-cost-usd`. */
+  allowRouteOverride: z.boolean().default(false),
+});
+
+const positiveMs = z.number().int().positive();
+
+/** Retries, timeouts, circuit breakers and capacity accounting for every upstream call. */
+export const routingConfigSchema = z.strictObject({
+  retries: z
+    .strictObject({
+      /** Attempts on one deployment within one request (1 = no retry, only failover). */
+      attemptsPerTarget: z.number().int().min(1).max(10).default(1),
+      /** Upper bound for attempts across all candidates; default: candidates × attemptsPerTarget. */
+      maxAttempts: z.number().int().min(1).max(50).optional(),
+      /** Full-jitter exponential backoff: random(0, min(maxDelayMs, baseDelayMs × 2^retry)). */
+      baseDelayMs: z.number().int().nonnegative().default(100),
+      maxDelayMs: z.number().int().nonnegative().default(2_000),
+      /** A retry-after hint longer than this moves on to the next candidate instead of waiting. */
+      maxRetryAfterMs: z.number().int().nonnegative().default(1_000),
+    })
+    .prefault({}),
+  timeouts: z
+    .strictObject({
+      /** TCP/TLS connect to an upstream (undici pool option). */
+      connectMs: positiveMs.default(10_000),
+      /** Per attempt: to the first streamed token, or to the whole response when not streaming. */
+      firstTokenMs: positiveMs.default(120_000),
+      /** Per attempt, to the last byte; default `server.upstreamTimeoutMs`. */
+      totalMs: positiveMs.optional(),
+    })
+    .prefault({}),
+  breaker: z
+    .strictObject({
+      /** Opens after this many failures in a row … */
+      consecutiveFailures: z.number().int().min(1).default(5),
+      /** … or when this share of calls in the window failed (with at least `minimumCalls`). */
+      failureRate: z.number().gt(0).max(1).default(0.5),
+      minimumCalls: z.number().int().min(1).default(20),
+      windowMs: positiveMs.default(60_000),
+      /** How long it stays open before half-open probes are let through. */
+      openMs: positiveMs.default(30_000),
+      halfOpenProbes: z.number().int().min(1).default(1),
+    })
+    .prefault({}),
+  capacity: z
+    .strictObject({
+      /** Output tokens reserved when a request sets no cap and the deployment declares no maximum. */
+      defaultOutputTokens: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
+  latency: z
+    .strictObject({
+      /** Weight of the newest sample in the moving averages of TTFT and tokens/s. */
+      smoothing: z.number().gt(0).max(1).default(0.3),
+      /** Older averages are forgotten so a recovered deployment gets probed again. */
+      staleAfterMs: positiveMs.default(300_000),
+    })
+    .prefault({}),
 });
 
 export const configSchema = z.strictObject({
@@ -132,6 +280,7 @@ export const configSchema = z.strictObject({
   deployments: z.record(z.string(), deploymentConfigSchema).default({}),
   models: z.record(z.string(), modelConfigSchema).default({}),
   keys: z.array(staticKeyConfigSchema).default([]),
+  routing: routingConfigSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -139,3 +288,6 @@ export type Config = z.output<typeof configSchema>;
 export type ProviderConfig = z.output<typeof providerConfigSchema>;
 export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
 export type ModelConfig = z.output<typeof modelConfigSchema>;
+export type RoutingConfig = z.output<typeof routingConfigSchema>;
+export type StaticKeyConfig = z.output<typeof staticKeyConfigSchema>;
+export type Capability = z.output<typeof capabilitySchema>;

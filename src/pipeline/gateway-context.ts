@@ -41,6 +41,11 @@ export interface GatewayContext {
   readonly dialect: DialectId;
   /** The secret the caller presented (Bearer, api-key …), undefined when none. */
   readonly credential: string | undefined;
+  /**
+   * Set by dialects whose callers prove who they are another way (a SigV4 signature): the auth
+   * stage calls it instead of looking `credential` up. Resolves the principal or throws GatewayError.
+   */
+  readonly authenticate?: () => Promise<Principal>;
   /** Aborted when the client disconnects or the server shuts down. */
   readonly signal: AbortSignal;
   readonly log: Logger;

@@ -1,5 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
+import { createAnthropicProvider } from './anthropic/anthropic-provider.js';
 import { createAzureOpenAIProvider } from './azure-openai/azure-openai-provider.js';
+import { createBedrockProvider } from './bedrock/bedrock-provider.js';
 import { createOpenAIProvider } from './openai/openai-provider.js';
 import { createOpenAICompatibleProvider } from './openai-compatible/create-openai-compatible-provider.js';
 import type { Provider, ProviderDependencies } from './provider.js';
@@ -15,10 +17,12 @@ type ProviderFactory<T extends ProviderType> = (
  * One line per provider type. `sandbox` is served in-process by the gateway itself, which
  * resolves it before calling `createProvider`; the entry makes a missed case fail loudly.
  */
-const PROVIDER_FACTORIES: { [T in ProviderType]: ProviderFactory<T> } = {
+const PROVIDER_FACTORIES: { [T in ProviderType]?: ProviderFactory<T> } = {
   openai: createOpenAIProvider,
   'azure-openai': createAzureOpenAIProvider,
   'openai-compatible': createOpenAICompatibleProvider,
+  bedrock: createBedrockProvider,
+  anthropic: createAnthropicProvider,
   sandbox: (name) => {
     throw new Error(`providers.${name}: sandbox providers are created by the gateway, not by createProvider`);
   },
@@ -35,6 +39,8 @@ export function createProvider(
   config: ProviderConfig,
   dependencies: ProviderDependencies,
 ): Provider {
-  const factory = PROVIDER_FACTORIES[config.type] as ProviderFactory<ProviderType>;
+  const factory = PROVIDER_FACTORIES[config.type] as ProviderFactory<ProviderType> | undefined;
+  if (factory === undefined)
+    throw new Error(`providers.${name}: provider type '${config.type}' is not available yet`);
   return factory(name, config, dependencies);
 }

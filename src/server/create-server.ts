@@ -1,11 +1,21 @@
+import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ANTHROPIC_PREFIX, registerAnthropicRoutes } from '../dialects/anthropic/routes.js';
 import { registerAzureOpenAIRoutes } from '../dialects/azure-openai/routes.js';
+import { registerBedrockRoutes } from '../dialects/bedrock/routes.js';
+import { registerGeminiRoutes } from '../dialects/gemini/routes.js';
 import { registerOpenAIRoutes } from '../dialects/openai/routes.js';
+import { createDualProtocolServer, type DualRequestListener } from '../net/dual-protocol-server.js';
 import type { Gateway } from './gateway.js';
 
 export interface ServerOptions {
   bodyLimitBytes: number;
+  /** PEM key and certificate: serve TLS with ALPN (`h2`, `http/1.1`) instead of cleartext. */
+  tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
 }
+
+// Fastify's defaults, which it only applies to servers it creates itself.
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /**
  * The HTTP surface: every dialect's routes, health endpoints. Bodies arrive as strings and each
@@ -18,6 +28,13 @@ export function createServer(gateway: Gateway, options: ServerOptions): FastifyI
     return503OnClosing: true,
     // Keep-alive sockets must not hold a shutdown open past the drain.
     forceCloseConnections: 'idle',
+    // HTTP/1.1 and HTTP/2 (prior-knowledge h2c, or ALPN with TLS) on the one port. Fastify's handler
+    // takes the HTTP/2 compatibility objects as they are; the typing below is Fastify's default server.
+    serverFactory: (handler) =>
+      createDualProtocolServer(handler as DualRequestListener, {
+        tls: options.tls,
+        http1: { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTimeout: 0 },
+      }) as unknown as Server,
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -30,5 +47,8 @@ export function createServer(gateway: Gateway, options: ServerOptions): FastifyI
 
   app.register(async (scope) => registerOpenAIRoutes(scope, gateway), { prefix: '/v1' });
   app.register(async (scope) => registerAzureOpenAIRoutes(scope, gateway), { prefix: '/openai' });
+  app.register(async (scope) => registerBedrockRoutes(scope, gateway), { prefix: '/model' });
+  app.register(async (scope) => registerAnthropicRoutes(scope, gateway), { prefix: ANTHROPIC_PREFIX });
+  registerGeminiRoutes(app, gateway);
   return app;
 }

@@ -5,12 +5,14 @@ import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import { formatWarningsHeader } from '../core/warning.js';
 import type { DialectWriter, RawResponse } from '../dialects/dialect-writer.js';
-import type { DialectId, GatewayContext, ParsedRequest } from '../pipeline/gateway-context.js';
+import type { DialectId, GatewayContext, ParsedRequest, Principal } from '../pipeline/gateway-context.js';
 import type { Gateway } from './gateway.js';
 
 export interface ExchangeSpec {
   dialect: DialectId;
   credential: string | undefined;
+  /** Authenticates the request itself (e.g. a SigV4 signature) instead of the `credential` lookup. */
+  authenticate?: () => Promise<Principal>;
   modelHint?: string;
   parseBody: () => ParsedRequest;
   writer: DialectWriter;
@@ -106,6 +108,7 @@ export async function runExchange(
     startTime,
     dialect: spec.dialect,
     credential: spec.credential,
+    authenticate: spec.authenticate,
     signal: controller.signal,
     log: gateway.log,
     parseBody: spec.parseBody,

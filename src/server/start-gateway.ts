@@ -5,6 +5,8 @@ import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
 import { createHttpClient } from '../providers/http/http-client.js';
 import type { RunningSandbox } from '../sandbox/index.js';
+import { loadMasterKey } from '../security/master-key.js';
+import { createSecretBox } from '../security/secret-box.js';
 import { createBatchingUsageRecorder } from '../storage/batching-usage-recorder.js';
 import { openStorage } from '../storage/open-storage.js';
 import type { KeyStore, UsageStore } from '../storage/types.js';
@@ -93,7 +95,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const usage = createBatchingUsageRecorder(storage.usage, { ...config.usage, log });
   const gateway = new Gateway({
     log,
-    keys: createKeyResolver(storage.keys),
+    keys: createKeyResolver(storage.keys, {
+      awsKeyPairs: storage.awsKeyPairs,
+      // Only the CLI creates the master key; a gateway without one simply has no SigV4 pairs to open.
+      openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: false })),
+    }),
     registry: new ModelRegistry(config, providers),
     usage,
     upstreamTimeoutMs: config.server.upstreamTimeoutMs,

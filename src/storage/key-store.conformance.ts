@@ -59,6 +59,14 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
       expect(await store.findByName('missing')).toBeUndefined();
     });
 
+    it('finds a key by id, revoked or not, and returns undefined for an unknown id', async () => {
+      const record = await store.insert(newKey('ci'));
+      expect(await store.findById(record.id)).toEqual(record);
+      await store.revoke(record.id, 7);
+      expect(await store.findById(record.id)).toEqual({ ...record, revokedAt: 7 });
+      expect(await store.findById('key_missing')).toBeUndefined();
+    });
+
     it('rejects a second live key with the same name and writes nothing', async () => {
       await store.insert(newKey('ci'));
       await expect(store.insert(newKey('ci', { hash: hashOf('other') }))).rejects.toThrow(DuplicateKeyError);

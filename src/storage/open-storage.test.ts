@@ -12,7 +12,17 @@ describe('openStorage', () => {
   it('keeps SQLite data in <dataDir>/converge.db across openings', async () => {
     const dataDir = join(tempRoot, 'data');
     const first = await openStorage({ type: 'sqlite', dataDir });
-    await first.keys.insert({ name: 'ci', hash: 'b'.repeat(64), prefix: 'sk-cvg-ci', source: 'issued' });
+    const key = await first.keys.insert({
+      name: 'ci',
+      hash: 'b'.repeat(64),
+      prefix: 'sk-cvg-ci',
+      source: 'issued',
+    });
+    await first.awsKeyPairs.insert({
+      accessKeyId: 'CVGAAAAAAAAAAAAAAAA1',
+      keyId: key.id,
+      sealedSecret: 'v1.x',
+    });
     await first.usage.insertMany([makeUsageRow()]);
     await first.close();
     await first.close(); // idempotent
@@ -20,6 +30,7 @@ describe('openStorage', () => {
 
     const second = await openStorage({ type: 'sqlite', dataDir });
     expect((await second.keys.list()).map((key) => key.name)).toEqual(['ci']);
+    expect((await second.awsKeyPairs.findByAccessKeyId('CVGAAAAAAAAAAAAAAAA1'))?.keyId).toBe(key.id);
     expect(await second.usage.count()).toBe(1);
     await second.close();
     await expect(second.keys.list()).rejects.toThrow(/not open/);

@@ -34,10 +34,54 @@ export interface KeyStore {
   /** Inserts or updates by name (for keys declared in config), keeping the id. */
   upsertByName(key: NewVirtualKey): Promise<VirtualKeyRecord>;
   findByHash(hash: string): Promise<VirtualKeyRecord | undefined>;
+  findById(id: string): Promise<VirtualKeyRecord | undefined>;
   findByName(name: string): Promise<VirtualKeyRecord | undefined>;
   list(): Promise<VirtualKeyRecord[]>;
   /** Revokes by id or name; returns false when no live key matched. */
   revoke(idOrName: string, at?: number): Promise<boolean>;
+}
+
+/**
+ * A gateway-issued AWS access key pair. It acts as the virtual key it is bound to (same principal,
+ * models, expiry; revoking the virtual key disables the pair). The secret must be readable to verify
+ * SigV4 signatures, so it is stored sealed with the master key (see src/security/secret-box.ts).
+ */
+export interface AwsKeyPairRecord {
+  /** `CVG` + 17 uppercase letters/digits; public, shown in lists and logs. */
+  accessKeyId: string;
+  /** The id of the virtual key the pair acts as. */
+  keyId: string;
+  /** The secret access key, AES-256-GCM sealed and bound to `accessKeyId`. */
+  sealedSecret: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface NewAwsKeyPair {
+  accessKeyId: string;
+  keyId: string;
+  sealedSecret: string;
+}
+
+export interface AwsKeyPairStore {
+  /**
+   * Inserts a pair. A duplicate access key id throws `DuplicateKeyError`; a `keyId` naming no
+   * virtual key throws `UnknownKeyError`.
+   */
+  insert(pair: NewAwsKeyPair): Promise<AwsKeyPairRecord>;
+  /** The pair, revoked or not (callers check `revokedAt`). */
+  findByAccessKeyId(accessKeyId: string): Promise<AwsKeyPairRecord | undefined>;
+  /** Every pair, revoked ones included, oldest first. */
+  list(): Promise<AwsKeyPairRecord[]>;
+  /** Revokes a live pair; returns false when no live pair has that access key id. */
+  revoke(accessKeyId: string, at?: number): Promise<boolean>;
+}
+
+export class UnknownKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownKeyError';
+  }
 }
 
 export class DuplicateKeyError extends Error {

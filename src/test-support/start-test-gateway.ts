@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { z } from 'zod';
 import { deploymentConfigSchema, modelConfigSchema } from '../config/schema.js';
 import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
 import type { Provider } from '../providers/provider.js';
+import { createSecretBox } from '../security/secret-box.js';
 import { createServer } from '../server/create-server.js';
 import { Gateway } from '../server/gateway.js';
+import { MemoryAwsKeyPairStore } from '../storage/memory/memory-aws-key-pair-store.js';
 import { MemoryKeyStore } from '../storage/memory/memory-key-store.js';
 import type { UsageRow } from '../storage/types.js';
 import { CollectingUsageRecorder } from './collecting-usage-recorder.js';
@@ -18,13 +22,24 @@ export interface TestKey {
   models?: string[];
 }
 
+/** A gateway-issued AWS key pair acting as the test key named `keyName`. */
+export interface TestAwsKeyPair {
+  keyName: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 export interface TestGatewayOptions {
   providers: Provider[];
   deployments: Record<string, z.input<typeof deploymentConfigSchema>>;
   models: Record<string, z.input<typeof modelConfigSchema>>;
   keys: TestKey[];
+  /** AWS key pairs (for SigV4-signed Bedrock calls), sealed with a random master key. */
+  awsKeyPairs?: TestAwsKeyPair[];
   bodyLimitBytes?: number;
   upstreamTimeoutMs?: number;
+  /** Registers extra routes on the server before it listens (a dialect not yet wired into createServer). */
+  registerRoutes?: (app: FastifyInstance, gateway: Gateway) => void;
 }
 
 export interface TestGateway {
@@ -65,6 +80,14 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       source: 'config',
     });
   }
+  const awsKeyPairs = new MemoryAwsKeyPairStore(store);
+  const secretBox = createSecretBox(randomBytes(32));
+  for (const pair of options.awsKeyPairs ?? []) {
+    const key = await store.findByName(pair.keyName);
+    if (key === undefined) throw new Error(`awsKeyPairs: no test key named ${pair.keyName}`);
+    const sealedSecret = secretBox.seal(pair.secretAccessKey, pair.accessKeyId);
+    await awsKeyPairs.insert({ accessKeyId: pair.accessKeyId, keyId: key.id, sealedSecret });
+  }
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
   const registry = new ModelRegistry(
     {
@@ -76,12 +99,13 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const usage = new CollectingUsageRecorder();
   const gateway = new Gateway({
     log: pino({ level: 'silent' }),
-    keys: createKeyResolver(store),
+    keys: createKeyResolver(store, { awsKeyPairs, openSecretBox: () => secretBox }),
     registry,
     usage,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
   });
   const app = createServer(gateway, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 });
+  options.registerRoutes?.(app, gateway);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {

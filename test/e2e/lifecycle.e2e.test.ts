@@ -57,7 +57,7 @@ describe('client disconnect mid-stream', () => {
       expect(received.length).toBeGreaterThan(0);
       expect(stack.gateway.gateway.inflightCount).toBe(0);
       // The upstream request was cut too: the sandbox saw its stream abandoned before the end.
-      await waitFor(() => stack.sandbox.stats().azure?.['gpt-4o']?.abandoned === 1);
+      await waitFor(() => stack.sandbox.stats()['azure']?.['gpt-4o']?.abandoned === 1);
     } finally {
       await stack.close();
     }

@@ -64,6 +64,11 @@ export class MemoryKeyStore implements KeyStore {
     return record === undefined ? undefined : copyRecord(record);
   }
 
+  async findById(id: string): Promise<VirtualKeyRecord | undefined> {
+    const record = this.records.get(id);
+    return record === undefined ? undefined : copyRecord(record);
+  }
+
   async findByName(name: string): Promise<VirtualKeyRecord | undefined> {
     const record = this.findPreferredByName(name);
     return record === undefined ? undefined : copyRecord(record);

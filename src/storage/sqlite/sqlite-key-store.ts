@@ -147,6 +147,11 @@ export class SqliteKeyStore implements KeyStore {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  async findById(id: string): Promise<VirtualKeyRecord | undefined> {
+    const row = this.selectById.get(id);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
   async findByName(name: string): Promise<VirtualKeyRecord | undefined> {
     const row = this.selectPreferredByName.get(name);
     return row === undefined ? undefined : toRecord(row);

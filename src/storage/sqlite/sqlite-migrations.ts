@@ -58,6 +58,21 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX usage_key_id_created_at ON usage (key_id, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'aws key pairs',
+    sql: `
+      CREATE TABLE aws_key_pairs (
+        seq INTEGER PRIMARY KEY,
+        access_key_id TEXT NOT NULL UNIQUE,
+        key_id TEXT NOT NULL REFERENCES virtual_keys (id),
+        sealed_secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX aws_key_pairs_key_id ON aws_key_pairs (key_id);
+    `,
+  },
 ];
 
 function assertWellFormed(migrations: readonly SqliteMigration[]): void {

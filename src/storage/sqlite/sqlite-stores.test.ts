@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describeAwsKeyPairStoreConformance } from '../aws-key-pair-store.conformance.js';
 import { describeKeyStoreConformance } from '../key-store.conformance.js';
 import { describeUsageStoreConformance, makeUsageRow } from '../usage-store.conformance.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SqliteAwsKeyPairStore } from './sqlite-aws-key-pair-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { runMigrations, type SqliteMigration, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteUsageStore } from './sqlite-usage-store.js';
@@ -30,6 +32,14 @@ for (const where of [':memory:', 'file'] as const) {
   describeKeyStoreConformance(`SqliteKeyStore (${where})`, async () => {
     const db = open();
     return { store: new SqliteKeyStore(db), close: () => void db.close() };
+  });
+  describeAwsKeyPairStoreConformance(`SqliteAwsKeyPairStore (${where})`, async () => {
+    const db = open();
+    return {
+      keys: new SqliteKeyStore(db),
+      pairs: new SqliteAwsKeyPairStore(db),
+      close: () => void db.close(),
+    };
   });
   describeUsageStoreConformance(`SqliteUsageStore (${where})`, async () => {
     const db = open();
@@ -70,7 +80,7 @@ describe('openSqliteDatabase', () => {
     try {
       expect(runMigrations(second.db)).toEqual([]);
       const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-      expect(versions).toEqual([{ version: 1 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
       expect(await second.keys.findByHash(key.hash)).toEqual({ ...key, revokedAt: 42 });
       expect(await second.usage.query()).toEqual([row]);
     } finally {
