@@ -1,0 +1,130 @@
+import type { GatewayError } from '../../core/gateway-error.js';
+import { safeParseJson } from '../../core/safe-parse-json.js';
+import type { StreamPart } from '../../core/stream-part.js';
+import { UpstreamError } from '../../core/upstream-error.js';
+import type { Warning } from '../../core/warning.js';
+import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
+import { parseServerSentEvents } from '../openai-compatible/parse-server-sent-events.js';
+import { badResponse } from '../openai-compatible/send-openai-request.js';
+import { type GeminiResponse, geminiResponseSchema, googleErrorSchema } from './gemini-api-schemas.js';
+import { GeminiStreamState } from './gemini-stream-state.js';
+import { mapGeminiEmbeddedError } from './map-gemini-error.js';
+
+export interface GeminiStreamOptions {
+  url: string;
+  signal: AbortSignal;
+  warnings: Warning[];
+  modelId: string;
+}
+
+/**
+ * Converts a `streamGenerateContent?alt=sse` body (`data: <GenerateContentResponse>` events, no
+ * `[DONE]`: the stream just ends) into canonical parts. It always ends in `finish` or `error`: an
+ * `{"error": …}` event, malformed JSON, or a body that ends before any chunk carried a finish reason
+ * become an `error` part (an abort by the caller is rethrown instead). Stopping early (`return()`)
+ * destroys the upstream body.
+ *
+ * @example
+ * for await (const part of convertGeminiStream(response.body, options)) console.log(part.type);
+ */
+export function convertGeminiStream(
+  body: StreamBody,
+  options: GeminiStreamOptions,
+): AsyncIterable<StreamPart> {
+  const control = { ended: false };
+  const generator = streamParts(body, options, control);
+  // Destroying here, not only in the generator's `finally`, also covers a generator that never started.
+  const stop = () => {
+    if (!control.ended) body.destroy();
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => generator.next(),
+      return: (value?: unknown) => {
+        stop();
+        return generator.return(value as undefined);
+      },
+      throw: (error?: unknown) => {
+        stop();
+        return generator.throw(error);
+      },
+    }),
+  };
+}
+
+async function* streamParts(
+  body: StreamBody,
+  options: GeminiStreamOptions,
+  control: { ended: boolean },
+): AsyncGenerator<StreamPart> {
+  const state = new GeminiStreamState(options);
+  const events = parseServerSentEvents(body);
+  try {
+    for await (const event of events) {
+      const chunk = parseChunk(event.data, options.url);
+      if (chunk instanceof Error) {
+        yield* state.fail(chunk);
+        return;
+      }
+      yield* state.handleChunk(chunk);
+    }
+    control.ended = true;
+  } catch (error: unknown) {
+    if (options.signal.aborted) throw error;
+    yield* state.fail(streamCut(options.url, error));
+    return;
+  } finally {
+    if (!control.ended) body.destroy();
+  }
+  if (state.isComplete) yield* state.finish();
+  else yield* state.fail(streamCut(options.url, undefined));
+}
+
+/**
+ * Replays a JSON answer to a streaming request: the array form (`streamGenerateContent` without
+ * `alt=sse`) or a single response, through the same state machine.
+ *
+ * @example
+ * for await (const part of replayGeminiJson(json, options)) console.log(part.type);
+ */
+export async function* replayGeminiJson(
+  json: unknown,
+  options: GeminiStreamOptions,
+): AsyncGenerator<StreamPart> {
+  const state = new GeminiStreamState(options);
+  for (const item of Array.isArray(json) ? json : [json]) {
+    const chunk = readChunk(item, JSON.stringify(item), options.url);
+    if (chunk instanceof Error) {
+      yield* state.fail(chunk);
+      return;
+    }
+    yield* state.handleChunk(chunk);
+  }
+  yield* state.isComplete ? state.finish() : state.fail(streamCut(options.url, undefined));
+}
+
+function parseChunk(data: string, url: string): GeminiResponse | GatewayError {
+  const parsed = safeParseJson(data);
+  if (!parsed.success) return badResponse(url, 'The upstream sent a malformed stream event.', data);
+  return readChunk(parsed.value, data, url);
+}
+
+function readChunk(value: unknown, text: string, url: string): GeminiResponse | GatewayError {
+  if (typeof value === 'object' && value !== null && 'error' in value && value.error != null) {
+    const error = googleErrorSchema.safeParse(value.error);
+    return mapGeminiEmbeddedError(url, error.success ? error.data : {});
+  }
+  const chunk = geminiResponseSchema.safeParse(value);
+  if (!chunk.success)
+    return badResponse(url, 'The upstream sent an unexpected stream event.', text, chunk.error);
+  return chunk.data;
+}
+
+function streamCut(url: string, cause: unknown): UpstreamError {
+  return new UpstreamError('The upstream stream was cut before it finished.', {
+    url,
+    statusCode: undefined,
+    code: 'upstream_error',
+    cause,
+  });
+}
