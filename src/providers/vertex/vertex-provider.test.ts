@@ -195,16 +195,19 @@ describe('vertex provider: embeddings', () => {
 describe('vertex provider: Claude models', () => {
   it('sends claude-* deployments to Anthropic rawPredict on the same host with the same token', async () => {
     const vertex = await startVertex(
-      replyJson(200, {
-        id: 'msg_vrtx_1',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-3-7-sonnet@20250219',
-        content: [{ type: 'text', text: 'Bom dia' }],
-        stop_reason: 'end_turn',
-        stop_sequence: null,
-        usage: { input_tokens: 5, output_tokens: 3 },
-      }),
+      replyJson(
+        200,
+        JSON.stringify({
+          id: 'msg_vrtx_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-3-7-sonnet@20250219',
+          content: [{ type: 'text', text: 'Bom dia' }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: 5, output_tokens: 3 },
+        }),
+      ),
     );
     const result = await vertex.generate(
       { ...hello, maxOutputTokens: 64, metadata: undefined },
