@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCatalogCommand } from './catalog-command.js';
 import { CliError, VERSION } from './cli-support.js';
 import { runKeysCommand } from './keys-command.js';
 import { runSandboxCommand } from './sandbox-command.js';
@@ -14,6 +15,7 @@ Commands:
   keys create      Issue a virtual key (the secret is shown once)
   keys list        List virtual keys (never their secrets)
   keys revoke      Revoke a key by name or id
+  catalog          List the model catalog: prices, context windows, lifecycle (--provider, --json)
 
 Run 'converge <command> --help' for a command's options.
 `;
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return runSandboxCommand(rest);
     case 'keys':
       return runKeysCommand(rest);
+    case 'catalog':
+      return runCatalogCommand(rest);
     default:
       process.stderr.write(`converge: unknown command '${command}'\n\n${HELP}`);
       return 2;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentPricingSchema } from '../catalog/price-override-schema.js';
 
 /** `${NAME}` references are replaced from the environment before validation (see load-config.ts). */
 
@@ -136,6 +137,8 @@ const priceSchema = z.strictObject({
 });
 
 export const deploymentConfigSchema = z.strictObject({
+  /** Price source: the catalog model to price by, a discount, explicit prices, provisioned cost. */
+  pricing: deploymentPricingSchema.optional(),
   provider: z.string().min(1),
   /** Upstream id: OpenAI model, Azure deployment name, Bedrock model or inference-profile id. */
   model: z.string().min(1),
@@ -175,6 +178,61 @@ export const modelConfigSchema = z.strictObject({
   processing: z.array(processingSchema).min(1).optional(),
 });
 
+/** Per-key rate limits; an omitted field falls back to `limits.defaultKey.limits`, else is unlimited. */
+export const keyRateLimitsSchema = z.strictObject({
+  /** Requests per minute (sliding estimate over the aligned minute and the one before). */
+  rpm: z.number().int().positive().optional(),
+  /** Tokens per minute: estimated prompt + max output reserved before the call, reconciled after. */
+  tpm: z.number().int().positive().optional(),
+  /** Requests in flight at once (streams count until they end). */
+  concurrency: z.number().int().positive().optional(),
+});
+
+/** A USD budget per UTC day and/or month; omitted fields fall back to `limits.defaultKey.budget`. */
+export const keyBudgetSchema = z.strictObject({
+  usdPerDay: z.number().positive().optional(),
+  usdPerMonth: z.number().positive().optional(),
+  /** `hard` refuses with 429 `budget_exceeded` once spent; `alert` only logs. Default `hard`. */
+  mode: z.enum(['hard', 'alert']).optional(),
+});
+
+/** Where limit counters live, what happens when that store fails, and the defaults every key gets. */
+export const limitsConfigSchema = z.strictObject({
+  store: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('memory'),
+        /** Budget spend is saved here so a restart keeps it; default `<storage.dataDir>/limit-spend.json`. */
+        spendFile: z.string().min(1).optional(),
+        persistIntervalMs: z.number().int().positive().default(10_000),
+      }),
+      z.strictObject({
+        type: z.literal('redis'),
+        url: z.string().min(1).default('redis://127.0.0.1:6379'),
+        keyPrefix: z.string().default('converge:limits:'),
+        commandTimeoutMs: z.number().int().positive().default(1_000),
+      }),
+    ])
+    .default({ type: 'memory', persistIntervalMs: 10_000 }),
+  /** When the store cannot answer: serve without limits, or refuse with 503 `limits_unavailable`. */
+  onStoreError: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+  /** Limits and budget of every key that sets none of its own. */
+  defaultKey: z
+    .strictObject({ limits: keyRateLimitsSchema.optional(), budget: keyBudgetSchema.optional() })
+    .prefault({}),
+  /** Output tokens reserved (TPM) and priced (budgets) for a request without max_tokens. */
+  defaultMaxOutputTokens: z.number().int().positive().default(4096),
+  /** The price budgets use until the catalog prices deployments; deliberately high. */
+  defaultPrice: z
+    .strictObject({
+      inputUsdPerMillion: z.number().nonnegative().default(15),
+      outputUsdPerMillion: z.number().nonnegative().default(75),
+    })
+    .prefault({}),
+  /** A concurrency slot of a replica that died frees itself after this long. */
+  leaseMs: z.number().int().min(1_000).default(60_000),
+});
+
 export const staticKeyConfigSchema = z.strictObject({
   name: z.string().min(1),
   /** The key itself, usually `${ENV_VAR}`. Stored hashed; never logged. */
@@ -185,6 +243,8 @@ export const staticKeyConfigSchema = z.strictObject({
   processing: z.array(processingSchema).min(1).optional(),
   /** May steer routing per request with `x-converge-route` and `x-converge-max-cost-usd`. */
   allowRouteOverride: z.boolean().default(false),
+  limits: keyRateLimitsSchema.optional(),
+  budget: keyBudgetSchema.optional(),
 });
 
 const positiveMs = z.number().int().positive();
@@ -208,8 +268,11 @@ export const routingConfigSchema = z.strictObject({
     .strictObject({
       /** TCP/TLS connect to an upstream (undici pool option). */
       connectMs: positiveMs.default(10_000),
-      /** Per attempt: to the first streamed token, or to the whole response when not streaming. */
-      firstTokenMs: positiveMs.default(120_000),
+      /**
+       * Per attempt: to the first streamed token, or to the whole response when not streaming. Unset:
+       * only `totalMs` applies (reasoning models may think for minutes before their first token).
+       */
+      firstTokenMs: positiveMs.optional(),
       /** Per attempt, to the last byte; default `server.upstreamTimeoutMs`. */
       totalMs: positiveMs.optional(),
     })
@@ -220,7 +283,7 @@ export const routingConfigSchema = z.strictObject({
       consecutiveFailures: z.number().int().min(1).default(5),
       /** … or when this share of calls in the window failed (with at least `minimumCalls`). */
       failureRate: z.number().gt(0).max(1).default(0.5),
-      minimumCalls: z.number().int().min(1).default(20),
+      minimumCalls: z.number().int().min(1).default(50),
       windowMs: positiveMs.default(60_000),
       /** How long it stays open before half-open probes are let through. */
       openMs: positiveMs.default(30_000),
@@ -280,6 +343,7 @@ export const configSchema = z.strictObject({
   deployments: z.record(z.string(), deploymentConfigSchema).default({}),
   models: z.record(z.string(), modelConfigSchema).default({}),
   keys: z.array(staticKeyConfigSchema).default([]),
+  limits: limitsConfigSchema.prefault({}),
   routing: routingConfigSchema.prefault({}),
 });
 
@@ -290,4 +354,5 @@ export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
 export type ModelConfig = z.output<typeof modelConfigSchema>;
 export type RoutingConfig = z.output<typeof routingConfigSchema>;
 export type StaticKeyConfig = z.output<typeof staticKeyConfigSchema>;
+export type LimitsConfig = z.output<typeof limitsConfigSchema>;
 export type Capability = z.output<typeof capabilitySchema>;

@@ -33,6 +33,7 @@ export const GATEWAY_ERROR_CODES = {
   no_eligible_target: 503,
   overloaded: 503,
   shutting_down: 503,
+  limits_unavailable: 503,
   cancelled: 499,
   internal_error: 500,
 } as const satisfies Record<string, number>;

@@ -204,6 +204,22 @@ describe('cleartext: HTTP/1.1 and prior-knowledge HTTP/2 on one port', () => {
     expect(closedFinished).toBe(false);
   });
 
+  it('turns destroy() before end() into a stream reset with an error code, not a clean end', async () => {
+    const { port } = await listen((_request, response) => {
+      response.writeHead(200);
+      (response as { write(chunk: string, callback: () => void): boolean }).write('partial', () =>
+        response.destroy(),
+      );
+    });
+    const session = connectHttp2(`http://127.0.0.1:${port}`);
+    const outcome = await http2Get(session, '/cut').then(
+      () => 'completed',
+      (error: unknown) => error,
+    );
+    session.close();
+    expect((outcome as { code?: string }).code).toBe('ERR_HTTP2_STREAM_ERROR');
+  });
+
   it('drops connection-specific headers on HTTP/2 instead of crashing, and keeps them on HTTP/1.1', async () => {
     const { port } = await listen(createEchoHandler().listener);
     const session = connectHttp2(`http://127.0.0.1:${port}`);

@@ -100,6 +100,32 @@ function closeKeepAliveWhileClosing(server: NetServer): void {
   });
 }
 
+/**
+ * Puts the HTTP/1 server's own 'connection' listener behind the preface sniff: HTTP/1 sockets go back to
+ * it, HTTP/2 ones to the HTTP/2 server. Returns the sockets still being sniffed (for close).
+ */
+function routeByPreface(server: HttpServer, http2Server: NetServer, timeoutMs: number): Set<Socket> {
+  const sniffing = new Set<Socket>();
+  const [httpConnectionListener] = server.listeners('connection') as ((socket: Socket) => void)[];
+  if (httpConnectionListener === undefined) throw new Error('http.Server has no connection listener');
+  server.removeListener('connection', httpConnectionListener);
+  server.on('connection', (socket: Socket) => {
+    sniffing.add(socket);
+    socket.once('close', () => sniffing.delete(socket));
+    sniffHttp2Preface(socket, timeoutMs, (protocol) => {
+      sniffing.delete(socket);
+      if (protocol === 'h2') {
+        // nghttp2 reads the socket handle itself (buffered bytes included); a JS resume would steal bytes.
+        http2Server.emit('connection', socket);
+        return;
+      }
+      httpConnectionListener.call(server, socket);
+      socket.resume();
+    });
+  });
+  return sniffing;
+}
+
 function createCleartextServer(
   listener: DualRequestListener,
   options: DualProtocolServerOptions,
@@ -113,24 +139,11 @@ function createCleartextServer(
     http2Server,
     options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
   );
-  const sniffing = new Set<Socket>();
-  const [httpConnectionListener] = server.listeners('connection') as ((socket: Socket) => void)[];
-  if (httpConnectionListener === undefined) throw new Error('http.Server has no connection listener');
-  server.removeListener('connection', httpConnectionListener);
-  server.on('connection', (socket: Socket) => {
-    sniffing.add(socket);
-    socket.once('close', () => sniffing.delete(socket));
-    sniffHttp2Preface(socket, options.prefaceTimeoutMs ?? DEFAULT_PREFACE_TIMEOUT_MS, (protocol) => {
-      sniffing.delete(socket);
-      if (protocol === 'h2') {
-        // nghttp2 reads the socket handle itself (buffered bytes included); a JS resume would steal bytes.
-        http2Server.emit('connection', socket);
-        return;
-      }
-      httpConnectionListener.call(server, socket);
-      socket.resume();
-    });
-  });
+  const sniffing = routeByPreface(
+    server,
+    http2Server,
+    options.prefaceTimeoutMs ?? DEFAULT_PREFACE_TIMEOUT_MS,
+  );
   const destroySniffing = (): void => {
     for (const socket of sniffing) socket.destroy();
   };

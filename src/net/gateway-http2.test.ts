@@ -1,8 +1,12 @@
 import { type ClientHttp2Session, connect, type IncomingHttpHeaders } from 'node:http2';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatResult } from '../core/chat-result.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
+import type { Provider } from '../providers/provider.js';
 import { type DialectFixture, FULL_KEY, startDialectFixture } from '../test-support/start-dialect-fixture.js';
+import { startTestGateway } from '../test-support/start-test-gateway.js';
 
 /** The gateway's Fastify server on the dual-protocol front, driven by a raw `http2.connect` client. */
 let fixture: DialectFixture;
@@ -114,5 +118,70 @@ describe('the gateway over cleartext HTTP/2', () => {
     expect(tooLarge.headers[':status']).toBe(413);
     expect(tooLarge.headers.connection).toBeUndefined();
     expect(JSON.parse(tooLarge.body)).toMatchObject({ error: { code: 'request_too_large' } });
+  });
+});
+
+/** Streams the first parts, then waits for `release()` before finishing: an in-flight stream to drain. */
+class GatedProvider implements Provider {
+  readonly name = 'gated';
+  readonly type = 'openai';
+  release: () => void = () => {};
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+
+  async generate(): Promise<ChatResult> {
+    throw new Error('only streams are scripted');
+  }
+
+  async stream(): Promise<AsyncIterable<StreamPart>> {
+    const gate = this.gate;
+    return (async function* () {
+      yield* textStream.slice(0, 3);
+      await gate;
+      yield* textStream.slice(3);
+    })();
+  }
+}
+
+describe('gateway shutdown with HTTP/2 clients', () => {
+  it('sends GOAWAY, lets the in-flight stream finish, then closes', async () => {
+    const provider = new GatedProvider();
+    let app: FastifyInstance | undefined;
+    const test = await startTestGateway({
+      providers: [provider],
+      deployments: { 'gpt-4o@gated': { provider: 'gated', model: 'gpt-4o' } },
+      models: { 'gpt-4o': { deployments: ['gpt-4o@gated'] } },
+      keys: [{ name: 'full', secret: FULL_KEY }],
+      registerRoutes: (instance) => {
+        app = instance;
+      },
+    });
+    const client = connect(test.url);
+    const stream = client.request({
+      ':method': 'POST',
+      ':path': '/v1/chat/completions',
+      'content-type': 'application/json',
+      authorization: `Bearer ${FULL_KEY}`,
+    });
+    let body = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    const ended = new Promise((resolve) => stream.once('end', resolve));
+    stream.end(chat(true));
+    await new Promise((resolve) => stream.once('data', resolve));
+
+    const goaway = new Promise((resolve) => client.once('goaway', resolve));
+    const closing = app?.close();
+    await goaway;
+    expect(() => client.request({ ':path': '/healthz' })).toThrow(/GOAWAY/);
+    provider.release();
+    await ended;
+    expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    await closing;
+    client.close();
+    await test.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
-import { Http2ServerResponse } from 'node:http2';
+import { constants, Http2ServerResponse } from 'node:http2';
 
 /**
  * Connection-specific headers HTTP/2 forbids (RFC 9113 §8.2.2). Node throws
@@ -50,7 +50,10 @@ function withoutConnectionHeaders(headers: HeaderList): HeaderList {
  *   `Connection: close` on some errors, proxies relay upstream `Transfer-Encoding`); a reason phrase
  *   is dropped too (HTTP/2 has none, and Node warns on every one);
  * - `writableFinished` is false when the client reset the stream before `end()`: Node reports true
- *   (and emits 'finish') even then, which would hide a client abort from `close` listeners.
+ *   (and emits 'finish') even then, which would hide a client abort from `close` listeners;
+ * - `destroy()` before `end()` resets the stream with INTERNAL_ERROR. Node resets it with NO_ERROR,
+ *   which clients read as a complete response; on HTTP/1.1 the same call cuts the connection, which
+ *   clients read as a failure — the meaning handlers intend ("the only honest signal left").
  * @example http2.createServer({ Http2ServerResponse: Http2SafeResponse }, handler)
  */
 export class Http2SafeResponse extends Http2ServerResponse {
@@ -61,6 +64,15 @@ export class Http2SafeResponse extends Http2ServerResponse {
 
   override appendHeader(name: string, value: string | string[]): this {
     if (!isConnectionSpecificHeader(name)) super.appendHeader(name, value);
+    return this;
+  }
+
+  override destroy(error?: Error): this {
+    if (error === undefined && !this.writableEnded && !this.stream.destroyed) {
+      this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      return this;
+    }
+    super.destroy(error);
     return this;
   }
 

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { RequestCost } from '../catalog/compute-cost.js';
+import type { TargetPricing } from '../catalog/create-price-resolver.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatResult } from '../core/chat-result.js';
 import type { EmbedRequest, EmbedResult } from '../core/embed-request.js';
@@ -6,8 +8,10 @@ import type { GatewayError } from '../core/gateway-error.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Usage } from '../core/usage.js';
 import type { Warning } from '../core/warning.js';
+import type { RouteHints } from '../routing/route-hints.js';
 import type { UsageAttempt, UsageStatus } from '../storage/types.js';
 import type { ModelEntry, Target } from './route/model-registry.js';
+import type { RouteDecision } from './route/route-decision.js';
 
 export type DialectId = 'openai' | 'azure-openai' | 'bedrock' | 'gemini' | 'anthropic';
 
@@ -26,6 +30,10 @@ export interface Principal {
   keyName: string;
   /** Public model names the key may use; null = all. */
   models: readonly string[] | null;
+  /** Residency: only deployments processing in these geographies or regions; absent = any. */
+  processing?: readonly string[];
+  /** May steer routing per request (`x-converge-route`, `x-converge-max-cost-usd`). */
+  allowRouteOverride?: boolean;
 }
 
 /**
@@ -53,15 +61,23 @@ export interface GatewayContext {
   readonly parseBody: () => ParsedRequest;
   /** The model the caller named, known before parsing when it is in the path (Azure, Bedrock, Gemini). */
   modelHint: string | undefined;
+  /** Routing overrides the caller sent as headers (honoured only for keys allowed to). */
+  readonly routeHints?: RouteHints | undefined;
 
   principal?: Principal;
   parsed?: ParsedRequest;
   model?: ModelEntry;
   candidates?: Target[];
+  /** What the route stage measured and decided, for the call stage (capacity, cost, errors). */
+  route?: RouteDecision;
+  /** `<from>-><to>` when a lack of capacity (own accounting or a 429) moved the request. */
+  spillover?: string;
   /** The target that produced the output. */
   target?: Target;
   attempts: UsageAttempt[];
   warnings: Warning[];
+  /** Extra headers for the response, success or error (e.g. `x-ratelimit-*` from the limits stage). */
+  responseHeaders?: Record<string, string>;
   output?: GatewayOutput;
 
   // Filled by accounting as the output is produced or streamed.
@@ -79,6 +95,10 @@ export interface GatewayContext {
   /** Set when the stream ended normally (finish part seen). */
   completed: boolean;
   outcome?: UsageStatus;
+  /** The served target's price (catalog entry, overrides), resolved once per deployment by accounting. */
+  pricing?: TargetPricing;
+  /** The request's cost once usage is known; null when nothing prices the target. */
+  cost?: RequestCost | null;
 }
 
 export function isStreamRequest(context: GatewayContext): boolean {

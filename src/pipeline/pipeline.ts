@@ -1,9 +1,11 @@
+import type { PriceResolver } from '../catalog/create-price-resolver.js';
 import { createAccountingStage } from './accounting/accounting-stage.js';
 import { createAuthStage } from './auth/auth-stage.js';
 import type { KeyResolver } from './auth/key-resolver.js';
 import { createCallStage } from './call/call-stage.js';
 import { compose } from './compose.js';
 import type { GatewayContext } from './gateway-context.js';
+import { createLimitsStage, type LimitsStageOptions } from './limits/limits-stage.js';
 import { createParseStage } from './parse/parse-stage.js';
 import type { ModelRegistry } from './route/model-registry.js';
 import { createRouteStage } from './route/route-stage.js';
@@ -12,6 +14,10 @@ export interface PipelineDependencies {
   keys: KeyResolver;
   registry: ModelRegistry;
   upstreamTimeoutMs: number;
+  /** Per-key rate limits and budgets; without them the limits stage passes every request through. */
+  limits?: LimitsStageOptions | undefined;
+  /** Prices per target from the catalog and deployment overrides; without it costs are null. */
+  pricing?: PriceResolver | undefined;
 }
 
 /**
@@ -25,15 +31,18 @@ export function createPipeline(
   dependencies: PipelineDependencies,
 ): (context: GatewayContext) => Promise<void> {
   return compose([
-    createAccountingStage(), //                     9. accounting (wraps everything below)
+    createAccountingStage({ pricing: dependencies.pricing }), // 9. accounting (wraps everything below)
     createAuthStage(dependencies.keys), //         1. auth: virtual key → principal
     createParseStage(), //                          — dialect body → canonical request
     //                                              2. policy: allow-lists, residency, max tokens (issue #6)
     //                                              3. guardrails (input) (planned)
     //                                              4. cache: exact-match response cache (planned)
-    createRouteStage(dependencies.registry), //     5. route: model → candidate targets
-    //                                              6. limits: RPM/TPM/concurrency/budgets (issue #6)
-    createCallStage({ upstreamTimeoutMs: dependencies.upstreamTimeoutMs }), // 7. call (+ failover)
+    createRouteStage(dependencies.registry), //     5. route: model → filtered, ordered candidates
+    createLimitsStage(dependencies.limits), //      6. limits: RPM/TPM/concurrency/USD budgets per key
+    createCallStage({
+      routing: dependencies.registry.routing,
+      upstreamTimeoutMs: dependencies.upstreamTimeoutMs,
+    }), //                                          7. call: breakers, capacity spillover, retries, failover
     //                                              8. guardrails (output) (planned)
   ]);
 }

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  bedrockSandboxOptionsSchema,
+  type ResolvedBedrockOptions,
+  resolveBedrockOptions,
+} from './bedrock/bedrock-sandbox-options.js';
 import { DEFAULT_MODELS, type SandboxModel } from './default-models.js';
 import type { CapacityLimits } from './engine/capacity-limiter.js';
 import type { FaultRates } from './engine/faults.js';
@@ -75,6 +80,7 @@ export const sandboxOptionsSchema = z.strictObject({
       maxEntries: z.number().int().positive().default(50_000),
     })
     .prefault({}),
+  bedrock: bedrockSandboxOptionsSchema,
 });
 
 export type SandboxOptions = z.input<typeof sandboxOptionsSchema>;
@@ -105,6 +111,7 @@ export interface ResolvedSandboxOptions {
   faults: { rate: FaultRates; seed: number };
   contentFilter: { promptMarker: string; outputMarker: string };
   promptCache: { ttlMs: number; maxEntries: number };
+  bedrock: ResolvedBedrockOptions;
 }
 
 function resolveModels(
@@ -173,6 +180,7 @@ export function resolveSandboxOptions(input: SandboxOptions = {}): ResolvedSandb
     faults: parsed.faults,
     contentFilter: parsed.contentFilter,
     promptCache: parsed.promptCache,
+    bedrock: resolveBedrockOptions(parsed.bedrock),
   };
 }
 

@@ -1,7 +1,15 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import {
+  createDualProtocolServer,
+  type DualProtocolServer,
+  type DualRequestListener,
+} from '../net/dual-protocol-server.js';
 
-/** One request as handlers see it. */
+/**
+ * One request as handlers see it. Over HTTP/2 `request`/`response` are the compatibility-API objects
+ * (`Http2ServerRequest`/`Http2ServerResponse`), which implement every member the emulators use.
+ */
 export interface SandboxContext {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
@@ -55,7 +63,10 @@ export class SandboxRouter {
   }
 
   /** Node's request listener. Never throws: a handler failure becomes a bare 500 or a closed socket. */
-  readonly listener = (request: IncomingMessage, response: ServerResponse): void => {
+  readonly listener: DualRequestListener = (incoming, outgoing): void => {
+    // The HTTP/2 compatibility API mirrors the HTTP/1 members handlers use; see SandboxContext.
+    const request = incoming as IncomingMessage;
+    const response = outgoing as ServerResponse;
     const startedAt = performance.now();
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -133,10 +144,11 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
   });
 }
 
-/** A plain node:http server around the router; keep-alive as Node defaults it. */
-export function createSandboxServer(router: SandboxRouter): Server {
-  const server = createServer(router.listener);
+/**
+ * The router on one port that speaks HTTP/1.1 and cleartext HTTP/2 with prior knowledge (what the AWS
+ * SDK's default Node handler uses for `http://` endpoints); keep-alive as Node defaults it.
+ */
+export function createSandboxServer(router: SandboxRouter): DualProtocolServer {
   // Streams may be slow on purpose (pacing); only the request head needs a deadline.
-  server.requestTimeout = 0;
-  return server;
+  return createDualProtocolServer(router.listener, { http1: { requestTimeout: 0 } });
 }

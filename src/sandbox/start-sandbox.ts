@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { registerAzureOpenAIRoutes } from './azure-openai/azure-routes.js';
+import { registerBedrockRoutes } from './bedrock/bedrock-routes.js';
 import { SandboxEngine } from './engine/sandbox-engine.js';
 import { registerOpenAIRoutes } from './openai/openai-routes.js';
 import {
@@ -23,7 +24,7 @@ export interface RunningSandbox {
 }
 
 /**
- * Starts the provider emulators on one HTTP server.
+ * Starts the provider emulators on one port that speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge).
  * @example
  * const sandbox = await startSandbox({ latency: 'zero' });
  * const client = new OpenAI({ baseURL: `${sandbox.url}/v1`, apiKey: 'sk-sandbox' });
@@ -37,6 +38,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Future emulators (Bedrock, Gemini/Vertex, Anthropic) register here the same way.
   registerOpenAIRoutes(router, engine);
   registerAzureOpenAIRoutes(router, engine);
+  registerBedrockRoutes(router, engine);
   const server = createSandboxServer(router);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -40,9 +40,19 @@ export function createServer(gateway: Gateway, options: ServerOptions): FastifyI
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => {
+    const { registry } = gateway.registry.routing.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
   app.get('/readyz', async (_request, reply) => {
     if (gateway.closing) return reply.code(503).send({ status: 'shutting_down' });
-    return { status: 'ready', models: gateway.registry.entries.length, inflight: gateway.inflightCount };
+    const { registry } = gateway;
+    return {
+      status: 'ready',
+      models: registry.entries.length,
+      inflight: gateway.inflightCount,
+      breakers: registry.routing.breakers.snapshot(registry.deployments),
+    };
   });
 
   app.register(async (scope) => registerOpenAIRoutes(scope, gateway), { prefix: '/v1' });

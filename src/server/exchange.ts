@@ -6,6 +6,7 @@ import { emptyUsage } from '../core/usage.js';
 import { formatWarningsHeader } from '../core/warning.js';
 import type { DialectWriter, RawResponse } from '../dialects/dialect-writer.js';
 import type { DialectId, GatewayContext, ParsedRequest, Principal } from '../pipeline/gateway-context.js';
+import { parseRouteHints } from '../routing/route-hints.js';
 import type { Gateway } from './gateway.js';
 
 export interface ExchangeSpec {
@@ -29,8 +30,12 @@ function setCommonHeaders(response: RawResponse, context: GatewayContext): void 
       `${target.provider.name}/${target.deployment}/${target.processing}`,
     );
   }
+  if (context.spillover !== undefined) response.setHeader('x-converge-spillover', context.spillover);
+  // Set by accounting for results only: a stream's cost is known after its headers left (usage row only).
+  if (context.cost != null) response.setHeader('x-converge-cost-usd', context.cost.usd);
   if (context.warnings.length > 0)
     response.setHeader('x-converge-warnings', formatWarningsHeader(context.warnings));
+  for (const [name, value] of Object.entries(context.responseHeaders ?? {})) response.setHeader(name, value);
 }
 
 /** Pulls the first part before headers go out, so warnings announced at stream start reach the header. */
@@ -94,7 +99,7 @@ function writeFailure(
  */
 export async function runExchange(
   gateway: Gateway,
-  _request: FastifyRequest,
+  request: FastifyRequest,
   reply: FastifyReply,
   spec: ExchangeSpec,
 ): Promise<void> {
@@ -113,6 +118,7 @@ export async function runExchange(
     log: gateway.log,
     parseBody: spec.parseBody,
     modelHint: spec.modelHint,
+    routeHints: parseRouteHints(request.headers),
     attempts: [],
     warnings: [],
     usage: emptyUsage(),

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import type { PriceResolver } from '../catalog/create-price-resolver.js';
 import type { GatewayError } from '../core/gateway-error.js';
 import { emptyUsage } from '../core/usage.js';
 import { buildUsageRow, type ExchangeEnd } from '../pipeline/accounting/finish-exchange.js';
 import type { KeyResolver } from '../pipeline/auth/key-resolver.js';
 import type { DialectId, GatewayContext } from '../pipeline/gateway-context.js';
+import type { LimitsStageOptions } from '../pipeline/limits/limits-stage.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import type { ModelRegistry } from '../pipeline/route/model-registry.js';
 import type { UsageRecorder } from '../storage/types.js';
@@ -14,6 +16,10 @@ export interface GatewayParts {
   registry: ModelRegistry;
   usage: UsageRecorder;
   upstreamTimeoutMs: number;
+  /** Per-key rate limits and budgets (`openLimits`); omitted = none. */
+  limits?: LimitsStageOptions | undefined;
+  /** Prices per target; omitted = priced from the bundled catalog at list price. */
+  pricing?: PriceResolver | undefined;
 }
 
 /**
@@ -80,6 +86,7 @@ export class Gateway {
       httpStatus,
       errorCode: error.code,
       ...emptyUsage(),
+      costUsd: null,
       usageEstimated: false,
       latencyMs: 0,
       ttftMs: null,

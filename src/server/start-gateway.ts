@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { createPriceResolver } from '../catalog/create-price-resolver.js';
+import { loadCatalog } from '../catalog/load-catalog.js';
 import type { Config } from '../config/schema.js';
 import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
@@ -90,10 +92,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
   }
 
-  const http = createHttpClient();
+  const http = createHttpClient({ connectTimeoutMs: config.routing.timeouts.connectMs });
   const { providers, sandbox } = await buildProviders(config, http, log);
   const usage = createBatchingUsageRecorder(storage.usage, { ...config.usage, log });
+  const pricing = createPriceResolver({
+    catalog: loadCatalog(),
+    deployments: config.deployments,
+    providers: config.providers,
+  });
+  const unpriced = pricing.unpricedDeployments();
+  if (unpriced.length > 0) log.warn({ deployments: unpriced }, 'no price known: usage rows get a null cost');
   const gateway = new Gateway({
+    pricing,
     log,
     keys: createKeyResolver(storage.keys, {
       awsKeyPairs: storage.awsKeyPairs,

@@ -48,6 +48,7 @@ function findNonFiniteField(row: UsageRow): string | undefined {
   const field = numericFields.find((name) => !Number.isFinite(row[name]));
   if (field !== undefined) return field;
   if (row.ttftMs !== null && !Number.isFinite(row.ttftMs)) return 'ttftMs';
+  if (row.costUsd !== null && !Number.isFinite(row.costUsd)) return 'costUsd';
   if (row.attempts.some((attempt) => !Number.isFinite(attempt.durationMs))) return 'attempts.durationMs';
   return undefined;
 }

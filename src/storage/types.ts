@@ -123,6 +123,11 @@ export interface UsageRow {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /**
+   * What the request cost in USD, computed exactly from the catalog (or the deployment's pricing)
+   * and rounded to the nano-dollar; null when nothing prices the target (or none was reached).
+   */
+  costUsd: number | null;
   /** True when the tokens were estimated by the gateway because the provider never reported usage. */
   usageEstimated: boolean;
   latencyMs: number;

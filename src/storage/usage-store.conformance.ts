@@ -29,6 +29,7 @@ export function makeUsageRow(overrides: Partial<UsageRow> = {}): UsageRow {
     cacheReadTokens: 1024,
     cacheWriteTokens: 7,
     reasoningTokens: 64,
+    costUsd: 0.012345678,
     usageEstimated: true,
     latencyMs: 812.25,
     ttftMs: 120.5,
@@ -92,6 +93,7 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
         cacheReadTokens: 0,
         cacheWriteTokens: 0,
         reasoningTokens: 0,
+        costUsd: null,
         usageEstimated: false,
         latencyMs: 3,
         ttftMs: null,
@@ -99,6 +101,15 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
       });
       await store.insertMany([row]);
       expect(await store.query()).toEqual([row]);
+    });
+
+    it('stores costs exactly: a zero cost stays 0 (not null) and nano-dollar sums are exact', async () => {
+      const costs = [0, 0.000000001, 0.1, 0.2, 1234.567890123];
+      await store.insertMany(costs.map((costUsd) => makeUsageRow({ costUsd })));
+      const stored = (await store.query()).map((row) => row.costUsd);
+      expect(stored.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(costs);
+      const nanoSum = stored.reduce<number>((sum, cost) => sum + Math.round((cost ?? 0) * 1e9), 0);
+      expect(nanoSum).toBe(1_234_867_890_124);
     });
 
     it('answers an empty store and accepts an empty batch', async () => {

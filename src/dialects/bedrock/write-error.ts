@@ -50,6 +50,7 @@ const BEDROCK_ERRORS: Record<GatewayErrorCode, BedrockError> = {
   no_eligible_target: unavailable,
   overloaded: unavailable,
   shutting_down: unavailable,
+  limits_unavailable: unavailable,
   cancelled: { name: 'InternalServerException', status: 499 },
   internal_error: { name: 'InternalServerException', status: 500 },
 };

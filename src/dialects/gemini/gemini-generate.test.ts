@@ -240,7 +240,10 @@ describe('generateContent through @google/genai (Gemini API mode)', () => {
         safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' } as never],
       },
     });
-    expect(headersOf(google)['x-converge-warnings']).toBeUndefined();
+    // …the only warning left is the catalog's: 2.0 Flash is deprecated on the Gemini API.
+    expect(headersOf(google)['x-converge-warnings']).toBe(
+      'deprecated-model=gemini-2.0-flash->gemini-2.5-flash',
+    );
   });
 
   it('reads snake_case field names (REST samples) as well as camelCase', async () => {

@@ -9,12 +9,14 @@ function reportsMissingUsage(metadata: ProviderMetadata | undefined): boolean {
 /**
  * Passes a stream through unchanged while recording what accounting needs: time to first token,
  * the served model, final usage, errors, and the text streamed so far (kept as chunk references,
- * only joined if the stream ends without a usage report).
+ * only joined if the stream ends without a usage report). The `finish` part's provider metadata
+ * goes to `onFinishMetadata` (it says how cache writes split by lifetime, which prices them).
  */
 export async function* accountStream(
   context: GatewayContext,
   stream: AsyncIterable<StreamPart>,
   streamedText: string[],
+  onFinishMetadata?: (metadata: ProviderMetadata | undefined) => void,
 ): AsyncGenerator<StreamPart> {
   const iterator = stream[Symbol.asyncIterator]();
   try {
@@ -38,6 +40,7 @@ export async function* accountStream(
         case 'finish':
           context.usage = part.usage;
           context.completed = true;
+          onFinishMetadata?.(part.providerMetadata);
           // A server that never reports usage (some OpenAI-compatible ones) finishes with zeros.
           if (reportsMissingUsage(part.providerMetadata)) context.usageMissing = true;
           break;

@@ -1,7 +1,8 @@
 import type { UsageRecorder, UsageRow, UsageStatus } from '../../storage/types.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { streamedTextByContext } from './accounting-stage.js';
+import { streamedTextByContext, streamPricingByContext } from './accounting-stage.js';
 import { countTextTokens, estimatePromptTokens } from './estimate-tokens.js';
+import { priceRequest, servedPricing } from './price-request.js';
 
 export interface ExchangeEnd {
   httpStatus: number;
@@ -32,10 +33,27 @@ async function fillMissingStreamUsage(context: GatewayContext): Promise<void> {
   context.usageEstimated = true;
 }
 
+/**
+ * A stream's cost, known only now that it has ended (estimated usage included). Streams carry it
+ * in the usage row only: the headers left long before the usage was known.
+ */
+function priceStream(context: GatewayContext): void {
+  const state = streamPricingByContext.get(context);
+  if (state === undefined || context.cost !== undefined) return;
+  context.cost = priceRequest(context, servedPricing(context, state.resolver), state.metadata);
+}
+
+/** The cost as stored: USD from exact nano-dollars (`Number` of the header's string is the same double). */
+function costUsd(context: GatewayContext): number | null {
+  const cost = context.cost;
+  return cost === undefined || cost === null ? null : Number(cost.nanoUsd) / 1e9;
+}
+
 export async function buildUsageRow(context: GatewayContext, end: ExchangeEnd): Promise<UsageRow> {
   const outcome = outcomeOf(context, end);
   context.outcome = outcome;
   await fillMissingStreamUsage(context);
+  priceStream(context);
   const target = context.target;
   const parsed = context.parsed;
   return {
@@ -58,6 +76,7 @@ export async function buildUsageRow(context: GatewayContext, end: ExchangeEnd): 
     cacheReadTokens: context.usage.cacheReadTokens,
     cacheWriteTokens: context.usage.cacheWriteTokens,
     reasoningTokens: context.usage.reasoningTokens,
+    costUsd: costUsd(context),
     usageEstimated: context.usageEstimated,
     latencyMs: Math.round(performance.now() - context.startTime),
     ttftMs: context.ttftMs === undefined ? null : Math.round(context.ttftMs),

@@ -3,6 +3,7 @@ import type { Stage } from '../compose.js';
 import type { GatewayContext, Principal } from '../gateway-context.js';
 import { closestNames } from './closest-names.js';
 import type { ModelEntry, ModelRegistry } from './model-registry.js';
+import { planRoute } from './plan-route.js';
 
 /** True when the principal may use the model under any of its names (also used by `GET /models`). */
 export function principalMayUse(principal: Principal | undefined, entry: ModelEntry): boolean {
@@ -17,8 +18,9 @@ export function mayUse(context: GatewayContext, entry: ModelEntry): boolean {
 }
 
 /**
- * Resolves the requested model to its candidate targets. Strategies beyond priority order
- * (weighted, least-latency, lowest-cost), capability/residency filters and capacity spillover plug in here.
+ * Resolves the requested model to its ordered candidate targets: the key's access, then the
+ * filters (route hint, residency, capability, context window, cost cap, breakers) and the model's
+ * strategy (`planRoute`). Capacity spillover happens per attempt in the call stage.
  */
 export function createRouteStage(registry: ModelRegistry): Stage {
   return async function route(context, next) {
@@ -51,7 +53,9 @@ export function createRouteStage(registry: ModelRegistry): Stage {
       );
     }
     context.model = entry;
-    context.candidates = [...entry.targets];
+    const plan = await planRoute(context, parsed, entry, registry.routing);
+    context.candidates = plan.candidates;
+    context.route = plan.decision;
     await next();
   };
 }

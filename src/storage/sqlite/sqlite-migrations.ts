@@ -73,6 +73,15 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX aws_key_pairs_key_id ON aws_key_pairs (key_id);
     `,
   },
+  {
+    version: 3,
+    name: 'usage cost',
+    // Integer nano-dollars: exact, and SUM() over millions of rows stays exact to the cent.
+    // NULL = no price was known for the target (not the same as a free request).
+    sql: `
+      ALTER TABLE usage ADD COLUMN cost_nano_usd INTEGER;
+    `,
+  },
 ];
 
 function assertWellFormed(migrations: readonly SqliteMigration[]): void {

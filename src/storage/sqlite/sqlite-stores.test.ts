@@ -80,11 +80,35 @@ describe('openSqliteDatabase', () => {
     try {
       expect(runMigrations(second.db)).toEqual([]);
       const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(versions).toEqual(sqliteMigrations.map((migration) => ({ version: migration.version })));
       expect(await second.keys.findByHash(key.hash)).toEqual({ ...key, revokedAt: 42 });
       expect(await second.usage.query()).toEqual([row]);
     } finally {
       second.db.close();
+    }
+  });
+
+  it('adds the cost column to a database written before it: older rows read back with a null cost', async () => {
+    const costIndex = sqliteMigrations.findIndex((migration) => migration.name === 'usage cost');
+    const db = openSqliteDatabase(':memory:', { migrations: sqliteMigrations.slice(0, costIndex) });
+    try {
+      db.prepare(
+        `INSERT INTO usage (request_id, created_at, dialect, operation, stream, status, http_status,
+           input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
+           usage_estimated, latency_ms, attempts)
+         VALUES ('old', 1, 'openai', 'chat', 0, 'ok', 200, 10, 5, 0, 0, 0, 0, 3, '[]')`,
+      ).run();
+      expect(runMigrations(db)).toEqual(
+        sqliteMigrations.slice(costIndex).map((migration) => migration.version),
+      );
+      const usage = new SqliteUsageStore(db);
+      const priced = makeUsageRow({ costUsd: 0.000000001 });
+      await usage.insertMany([priced]);
+      const rows = await usage.query();
+      expect(rows.find((row) => row.requestId === 'old')?.costUsd).toBeNull();
+      expect(rows.find((row) => row.requestId === priced.requestId)?.costUsd).toBe(0.000000001);
+    } finally {
+      db.close();
     }
   });
 

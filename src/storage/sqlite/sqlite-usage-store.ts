@@ -23,6 +23,7 @@ interface UsageDbRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   reasoning_tokens: number;
+  cost_nano_usd: number | null;
   usage_estimated: number;
   latency_ms: number;
   ttft_ms: number | null;
@@ -53,6 +54,7 @@ const fieldsByColumn = {
   cache_read_tokens: 'cacheReadTokens',
   cache_write_tokens: 'cacheWriteTokens',
   reasoning_tokens: 'reasoningTokens',
+  cost_nano_usd: 'costUsd',
   usage_estimated: 'usageEstimated',
   latency_ms: 'latencyMs',
   ttft_ms: 'ttftMs',
@@ -80,13 +82,22 @@ function decodeAttempts(text: string, requestId: string): UsageAttempt[] {
   }
 }
 
+/**
+ * USD → integer nano-dollars for storage. Costs are computed in nano-dollars and divided by 1e9, so
+ * rounding recovers the exact integer, and dividing again on read gives back the same number.
+ */
+function toNanoUsd(costUsd: number | null): number | null {
+  return costUsd === null ? null : Math.round(costUsd * 1e9);
+}
+
 function toParams(row: UsageRow): UsageParams {
   const params: Record<string, unknown> = {};
   for (const [column, field] of Object.entries(fieldsByColumn)) params[column] = row[field];
   // SQLite has no booleans and better-sqlite3 refuses to bind them.
   return {
-    ...(params as Omit<UsageParams, 'stream' | 'usage_estimated' | 'attempts'>),
+    ...(params as Omit<UsageParams, 'stream' | 'cost_nano_usd' | 'usage_estimated' | 'attempts'>),
     stream: row.stream ? 1 : 0,
+    cost_nano_usd: toNanoUsd(row.costUsd),
     usage_estimated: row.usageEstimated ? 1 : 0,
     attempts: JSON.stringify(row.attempts),
   };
@@ -113,6 +124,7 @@ function toUsageRow(row: UsageDbRow): UsageRow {
     cacheReadTokens: row.cache_read_tokens,
     cacheWriteTokens: row.cache_write_tokens,
     reasoningTokens: row.reasoning_tokens,
+    costUsd: row.cost_nano_usd === null ? null : row.cost_nano_usd / 1e9,
     usageEstimated: row.usage_estimated === 1,
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,

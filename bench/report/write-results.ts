@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchResults } from '../bench-results.js';
+import { renderLatencyChart } from './render-latency-chart.js';
+import { renderResultsMarkdown } from './render-markdown.js';
+
+export const DOC_PATH = 'docs/performance.md';
+
+/** The generated block of each mode lives between its own markers, so a quick run never overwrites a full one. */
+export function markersFor(mode: BenchResults['mode']): { start: string; end: string } {
+  return { start: `<!-- bench:${mode}:start -->`, end: `<!-- bench:${mode}:end -->` };
+}
+
+/**
+ * Replaces what lies between the markers (kept) with `block`; appends markers and block when the
+ * document has none yet.
+ *
+ * @example replaceBetweenMarkers('a<!-- s -->old<!-- e -->b', { start: '<!-- s -->', end: '<!-- e -->' }, 'new')
+ * // 'a<!-- s -->\nnew\n<!-- e -->b'
+ */
+export function replaceBetweenMarkers(
+  document: string,
+  markers: { start: string; end: string },
+  block: string,
+): string {
+  const start = document.indexOf(markers.start);
+  const end = document.indexOf(markers.end);
+  const replacement = `${markers.start}\n${block.trimEnd()}\n${markers.end}`;
+  if (start === -1 || end === -1 || end < start) return `${document.trimEnd()}\n\n${replacement}\n`;
+  return document.slice(0, start) + replacement + document.slice(end + markers.end.length);
+}
+
+function stamp(results: BenchResults): string {
+  const date = results.startedAt.slice(0, 10);
+  return results.mode === 'quick' ? `${date}-quick` : date;
+}
+
+export interface WrittenFiles {
+  json: string;
+  doc?: string;
+  chart?: string;
+}
+
+/** Writes bench/results/<date>.json (`-quick` for quick runs) and, if asked, the doc block and the SVG chart. */
+export async function writeResults(
+  root: string,
+  results: BenchResults,
+  writeDoc: boolean,
+): Promise<WrittenFiles> {
+  const resultsDir = join(root, 'bench/results');
+  await mkdir(resultsDir, { recursive: true });
+  const json = join(resultsDir, `${stamp(results)}.json`);
+  await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
+  if (!writeDoc) return { json };
+  const chartName = results.mode === 'quick' ? 'performance-latency-quick.svg' : 'performance-latency.svg';
+  const fixed = results.scenarios.fixedRate;
+  let chart: string | undefined;
+  if (fixed !== undefined && fixed.length > 0) {
+    chart = join(root, 'docs', chartName);
+    const caption = `${results.mode} run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC, Node ${results.node}`;
+    await writeFile(chart, renderLatencyChart(fixed, caption));
+  }
+  const docPath = join(root, DOC_PATH);
+  const document = existsSync(docPath) ? await readFile(docPath, 'utf8') : '# Performance\n';
+  const block = renderResultsMarkdown(results, chart === undefined ? undefined : chartName);
+  await writeFile(docPath, replaceBetweenMarkers(document, markersFor(results.mode), block));
+  return { json, doc: docPath, ...(chart === undefined ? {} : { chart }) };
+}

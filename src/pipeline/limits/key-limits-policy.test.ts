@@ -1,0 +1,101 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../config/load-config.js';
+import type { ConfigInput } from '../../config/schema.js';
+import { configHasLimits, createKeyLimitsPolicy } from './key-limits-policy.js';
+import { openLimits } from './open-limits.js';
+
+const key = (name: string, extra: Partial<NonNullable<ConfigInput['keys']>[number]> = {}) => ({
+  name,
+  key: `sk-cvg-${name}-0000000000000000`,
+  ...extra,
+});
+const principal = (keyName: string) => ({ keyId: `key_${keyName}`, keyName, models: null });
+
+describe('key limits from the config', () => {
+  it('layers each key over limits.defaultKey, field by field; other keys get the defaults', () => {
+    const config = parseConfig(
+      {
+        keys: [
+          key('own', { limits: { rpm: 5 }, budget: { usdPerMonth: 20 } }),
+          key('alert', { budget: { mode: 'alert' } }),
+          key('plain'),
+        ],
+        limits: { defaultKey: { limits: { rpm: 60, tpm: 10_000 }, budget: { usdPerDay: 1.5 } } },
+      },
+      'test',
+    );
+    const limitsFor = createKeyLimitsPolicy(config);
+    expect(limitsFor(principal('own'))).toEqual({
+      rpm: 5,
+      tpm: 10_000,
+      budgets: [
+        { period: 'day', limitMicros: 1_500_000, hard: true },
+        { period: 'month', limitMicros: 20_000_000, hard: true },
+      ],
+    });
+    expect(limitsFor(principal('alert')).budgets).toEqual([
+      { period: 'day', limitMicros: 1_500_000, hard: false },
+    ]);
+    expect(limitsFor(principal('issued-later'))).toEqual({
+      rpm: 60,
+      tpm: 10_000,
+      budgets: [{ period: 'day', limitMicros: 1_500_000, hard: true }],
+    });
+    expect(configHasLimits(config)).toBe(true);
+  });
+
+  it('knows when nothing is limited, so no store is opened', async () => {
+    const config = parseConfig({ keys: [key('a'), key('b', { budget: { mode: 'hard' } })] }, 'test');
+    expect(configHasLimits(config)).toBe(false);
+    const opened = await openLimits(config, { log: pino({ level: 'silent' }) });
+    expect(opened.options).toBeUndefined();
+  });
+
+  it('opens a memory store that saves spend under the data directory by default', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'converge-open-limits-'));
+    try {
+      const config = parseConfig(
+        { storage: { dataDir }, limits: { defaultKey: { limits: { rpm: 1 } } } },
+        'test',
+      );
+      const opened = await openLimits(config, { log: pino({ level: 'silent' }) });
+      expect(opened.options).toMatchObject({
+        onStoreError: 'fail-open',
+        defaultMaxOutputTokens: 4096,
+        leaseMs: 60_000,
+      });
+      await opened.close();
+      expect(JSON.parse(await readFile(join(dataDir, 'limit-spend.json'), 'utf8'))).toEqual({
+        version: 1,
+        scopes: {},
+      });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad limit settings with the path', () => {
+    const issues = (document: unknown) => {
+      try {
+        parseConfig(document, 'test');
+        return [];
+      } catch (error: unknown) {
+        if (error instanceof ConfigError) return error.message.split('\n').slice(1);
+        throw error;
+      }
+    };
+    expect(issues({ keys: [key('a', { limits: { rpm: 0 } })] }).join()).toMatch(/keys\[0\]\.limits\.rpm/);
+    expect(issues({ keys: [key('a', { budget: { usdPerDay: -1 } })] }).join()).toMatch(
+      /keys\[0\]\.budget\.usdPerDay/,
+    );
+    expect(issues({ limits: { defaultKey: { limits: { rps: 3 } } } }).join()).toMatch(
+      /limits\.defaultKey\.limits/,
+    );
+    expect(issues({ limits: { onStoreError: 'maybe' } }).join()).toMatch(/limits\.onStoreError/);
+    expect(issues({ limits: { store: { type: 'redis', url: '' } } }).join()).toMatch(/limits\.store\.url/);
+  });
+});
