@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import {
+  anthropicSandboxOptionsSchema,
+  type ResolvedAnthropicOptions,
+  resolveAnthropicOptions,
+} from './anthropic/anthropic-sandbox-options.js';
+import {
   bedrockSandboxOptionsSchema,
   type ResolvedBedrockOptions,
   resolveBedrockOptions,
@@ -7,6 +12,7 @@ import {
 import { DEFAULT_MODELS, type SandboxModel } from './default-models.js';
 import type { CapacityLimits } from './engine/capacity-limiter.js';
 import type { FaultRates } from './engine/faults.js';
+import { type GeminiSandboxOptions, geminiSandboxOptionsSchema } from './gemini/gemini-sandbox-options.js';
 
 const capacitySchema = z.strictObject({
   tpm: z.number().int().positive().optional(),
@@ -81,6 +87,8 @@ export const sandboxOptionsSchema = z.strictObject({
     })
     .prefault({}),
   bedrock: bedrockSandboxOptionsSchema,
+  gemini: geminiSandboxOptionsSchema,
+  anthropic: anthropicSandboxOptionsSchema,
 });
 
 export type SandboxOptions = z.input<typeof sandboxOptionsSchema>;
@@ -112,6 +120,8 @@ export interface ResolvedSandboxOptions {
   contentFilter: { promptMarker: string; outputMarker: string };
   promptCache: { ttlMs: number; maxEntries: number };
   bedrock: ResolvedBedrockOptions;
+  gemini: GeminiSandboxOptions;
+  anthropic: ResolvedAnthropicOptions;
 }
 
 function resolveModels(
@@ -181,6 +191,8 @@ export function resolveSandboxOptions(input: SandboxOptions = {}): ResolvedSandb
     contentFilter: parsed.contentFilter,
     promptCache: parsed.promptCache,
     bedrock: resolveBedrockOptions(parsed.bedrock),
+    gemini: parsed.gemini,
+    anthropic: resolveAnthropicOptions(parsed.anthropic),
   };
 }
 

@@ -28,6 +28,8 @@ interface Route {
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
+  /** Narrows a path two providers share (e.g. `GET /v1/models`) by something else in the request. */
+  when: ((request: IncomingMessage) => boolean) | undefined;
 }
 
 /**
@@ -42,7 +44,12 @@ export class SandboxRouter {
     context.response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
   };
 
-  add(method: string, pattern: string, handler: RouteHandler): this {
+  add(
+    method: string,
+    pattern: string,
+    handler: RouteHandler,
+    when?: (request: IncomingMessage) => boolean,
+  ): this {
     const names: string[] = [];
     const source = pattern
       .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
@@ -50,7 +57,7 @@ export class SandboxRouter {
         names.push(name);
         return '([^/]+)';
       });
-    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), names, handler });
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), names, handler, when });
     return this;
   }
 
@@ -73,7 +80,7 @@ export class SandboxRouter {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
     const method = request.method ?? 'GET';
-    const { handler, params } = this.match(method, path);
+    const { handler, params } = this.match(request, method, path);
     const context: SandboxContext = { request, response, method, path, query, params, startedAt };
     try {
       const result = handler(context);
@@ -83,9 +90,14 @@ export class SandboxRouter {
     }
   };
 
-  private match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } {
+  private match(
+    request: IncomingMessage,
+    method: string,
+    path: string,
+  ): { handler: RouteHandler; params: Record<string, string> } {
     for (const route of this.routes) {
       if (route.method !== method) continue;
+      if (route.when !== undefined && !route.when(request)) continue;
       const found = route.pattern.exec(path);
       if (!found) continue;
       const params: Record<string, string> = {};

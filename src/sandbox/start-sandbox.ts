@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { registerAnthropicSandboxRoutes } from './anthropic/anthropic-routes.js';
 import { registerAzureOpenAIRoutes } from './azure-openai/azure-routes.js';
 import { registerBedrockRoutes } from './bedrock/bedrock-routes.js';
 import { SandboxEngine } from './engine/sandbox-engine.js';
+import { registerGeminiSandboxRoutes } from './gemini/gemini-routes.js';
 import { registerOpenAIRoutes } from './openai/openai-routes.js';
 import {
   type ResolvedSandboxOptions,
@@ -35,10 +37,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const engine = new SandboxEngine(resolved);
   await engine.warmUp();
   const router = new SandboxRouter();
-  // Future emulators (Bedrock, Gemini/Vertex, Anthropic) register here the same way.
+  // Anthropic first: Gemini's Vertex publisher pattern would otherwise catch Claude's rawPredict paths.
+  registerAnthropicSandboxRoutes(router, engine, resolved.anthropic);
   registerOpenAIRoutes(router, engine);
   registerAzureOpenAIRoutes(router, engine);
   registerBedrockRoutes(router, engine);
+  registerGeminiSandboxRoutes(router, engine, resolved.gemini);
   const server = createSandboxServer(router);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { createPriceResolver } from '../catalog/create-price-resolver.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import type { Config } from '../config/schema.js';
 import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
+import { openLimits } from '../pipeline/limits/open-limits.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
 import { createHttpClient } from '../providers/http/http-client.js';
 import type { RunningSandbox } from '../sandbox/index.js';
@@ -100,10 +101,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     deployments: config.deployments,
     providers: config.providers,
   });
+  const limits = await openLimits(config, { log });
   const unpriced = pricing.unpricedDeployments();
   if (unpriced.length > 0) log.warn({ deployments: unpriced }, 'no price known: usage rows get a null cost');
   const gateway = new Gateway({
     pricing,
+    limits: limits.options,
     log,
     keys: createKeyResolver(storage.keys, {
       awsKeyPairs: storage.awsKeyPairs,
@@ -131,6 +134,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await http.close();
       await sandbox?.close();
     } finally {
+      await limits.close();
       await storage.close();
     }
   }

@@ -54,8 +54,9 @@ export function registerAnthropicSandboxRoutes(
   };
   router.add('POST', '/v1/messages', anthropicRoute(state, 'api', handleMessages));
   router.add('POST', '/v1/messages/count_tokens', anthropicRoute(state, 'api', handleCountTokens));
-  router.add('GET', '/v1/models', anthropicRoute(state, 'api', handleListModels));
-  router.add('GET', '/v1/models/{model}', anthropicRoute(state, 'api', handleGetModel));
+  // OpenAI serves the same paths: these answer only requests that look like the Anthropic SDK's.
+  router.add('GET', '/v1/models', anthropicRoute(state, 'api', handleListModels), isAnthropicRequest);
+  router.add('GET', '/v1/models/{model}', anthropicRoute(state, 'api', handleGetModel), isAnthropicRequest);
   for (const version of ['v1', 'v1beta1']) {
     const base = `/${version}${VERTEX_MODELS}`;
     // Registered before `{model}:rawPredict`, which would otherwise take `count-tokens` for a model name.
