@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeParseJson } from '../../src/core/safe-parse-json.js';
+import { createAnthropicDriver } from './anthropic-driver.js';
+import { createBedrockDriver } from './bedrock-driver.js';
+import {
+  CONFORMANCE_KEY,
+  type ConformanceStack,
+  PROVIDER_CELLS,
+  startConformanceStack,
+} from './conformance-stack.js';
+import type { DialectDriver, TextOutcome } from './dialect-driver.js';
+import { createGeminiDriver } from './gemini-driver.js';
+import { createAzureOpenAIDriver, createOpenAIDriver } from './openai-driver.js';
+import {
+  type CellResult,
+  type CheckId,
+  type ResultMatrix,
+  recordResult,
+  renderCompatibilityDoc,
+  writeCompatibilityDoc,
+} from './write-compatibility-doc.js';
+
+const DIALECTS = ['openai', 'azure-openai', 'bedrock', 'gemini', 'anthropic'] as const;
+const PROMPT = 'Write two sentences about lighthouses on rocky coasts.';
+const TOOL_PROMPT = 'Use get_weather to tell me the weather in Lisbon.';
+/**
+ * The dialect's own status for "upstream unavailable": 503 everywhere except Anthropic, whose API signals
+ * overload with 529 `overloaded_error` (src/dialects/anthropic/write-error.ts), which its SDK retries.
+ */
+const UNAVAILABLE_STATUS: Record<(typeof DIALECTS)[number], number> = {
+  openai: 503,
+  'azure-openai': 503,
+  bedrock: 503,
+  gemini: 503,
+  anthropic: 529,
+};
+
+let stack: ConformanceStack;
+const matrix: ResultMatrix = new Map();
+
+function driverFor(dialect: (typeof DIALECTS)[number], url: string): DialectDriver {
+  if (dialect === 'openai') return createOpenAIDriver(url, CONFORMANCE_KEY);
+  if (dialect === 'azure-openai') return createAzureOpenAIDriver(url, CONFORMANCE_KEY);
+  if (dialect === 'bedrock') return createBedrockDriver(url, CONFORMANCE_KEY);
+  if (dialect === 'gemini') return createGeminiDriver(url, CONFORMANCE_KEY);
+  return createAnthropicDriver(url, CONFORMANCE_KEY);
+}
+
+function failed(error: unknown): CellResult {
+  return { status: 'fail', warnings: [], detail: error instanceof Error ? error.message : String(error) };
+}
+
+function assertThat(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+type RunCheck = (id: CheckId, run: () => Promise<string[]>) => Promise<void>;
+
+/** A check body returns the warnings it saw; a throw records the cell as failed with the message. */
+function createCheckRunner(results: Map<CheckId, CellResult>, observed: Partial<Record<CheckId, string>>) {
+  return async (id: CheckId, run: () => Promise<string[]>): Promise<void> => {
+    try {
+      const warnings = await run();
+      const seen = observed[id];
+      results.set(id, { status: 'pass', warnings, ...(seen === undefined ? {} : { observed: seen }) });
+    } catch (error: unknown) {
+      results.set(id, failed(error));
+    }
+  };
+}
+
+function hasCityArgument(argumentsJson: string): boolean {
+  const parsed = safeParseJson(argumentsJson);
+  return (
+    parsed.success &&
+    typeof parsed.value === 'object' &&
+    parsed.value !== null &&
+    typeof (parsed.value as { city?: unknown }).city === 'string'
+  );
+}
+
+/** Text, stream (same text as non-stream), streamed usage, and the tool round trip. */
+async function runSuccessChecks(check: RunCheck, driver: DialectDriver, model: string): Promise<void> {
+  let reference: TextOutcome | undefined;
+  await check('text', async () => {
+    reference = await driver.text(model, PROMPT);
+    assertThat(reference.text.trim() !== '', 'empty text');
+    assertThat(reference.inputTokens > 0, `input tokens ${reference.inputTokens}`);
+    assertThat(reference.outputTokens > 0, `output tokens ${reference.outputTokens}`);
+    return reference.warnings;
+  });
+  let streamed: TextOutcome | undefined;
+  await check('stream', async () => {
+    streamed = await driver.stream(model, PROMPT);
+    assertThat(reference !== undefined, 'no non-stream text to compare with (text check failed)');
+    assertThat(
+      streamed.text === reference?.text,
+      `stream text ${JSON.stringify(streamed.text)} ≠ non-stream ${JSON.stringify(reference?.text)}`,
+    );
+    return streamed.warnings;
+  });
+  await check('usage', async () => {
+    assertThat(streamed !== undefined, 'the stream call failed');
+    assertThat((streamed?.inputTokens ?? 0) > 0, `streamed input tokens ${streamed?.inputTokens}`);
+    assertThat((streamed?.outputTokens ?? 0) > 0, `streamed output tokens ${streamed?.outputTokens}`);
+    return streamed?.warnings ?? [];
+  });
+  await check('tools', async () => {
+    const outcome = await driver.toolRoundTrip(model, TOOL_PROMPT);
+    assertThat(outcome.toolName === 'get_weather', `called ${outcome.toolName}`);
+    assertThat(hasCityArgument(outcome.argumentsJson), `arguments ${outcome.argumentsJson}`);
+    assertThat(outcome.finalText.trim() !== '', 'no text after the tool result');
+    return outcome.warnings;
+  });
+}
+
+/** Every check of one dialect × provider cell; each outcome is kept, pass or fail. */
+async function runCell(
+  driver: DialectDriver,
+  dialect: (typeof DIALECTS)[number],
+  provider: string,
+): Promise<Map<CheckId, CellResult>> {
+  const results = new Map<CheckId, CellResult>();
+  const observed: Partial<Record<CheckId, string>> = {};
+  const check = createCheckRunner(results, observed);
+  await runSuccessChecks(check, driver, `cell-${provider}`);
+  await check('unreachable', async () => {
+    const error = await driver.failure(`cell-${provider}-down`);
+    observed.unreachable = `${error.name} ${error.status}`;
+    const expected = UNAVAILABLE_STATUS[dialect];
+    const ok = error.isDialectError && error.status === expected;
+    assertThat(ok, `${error.name} status ${error.status}, expected ${expected}`);
+    return [];
+  });
+  await check('unknown', async () => {
+    const error = await driver.failure(`cell-${provider}-no-such-model`);
+    observed.unknown = `${error.name} ${error.status}`;
+    const ok = error.isDialectError && error.status === 404;
+    assertThat(ok, `${error.name} status ${error.status}, expected 404`);
+    return [];
+  });
+  return results;
+}
+
+beforeAll(async () => {
+  stack = await startConformanceStack();
+}, 60_000);
+
+let cellsRun = 0;
+
+afterAll(async () => {
+  // Only a full run rewrites the doc, so a filtered run (`-t`) cannot replace it with a partial matrix.
+  if (cellsRun === DIALECTS.length * PROVIDER_CELLS.length) {
+    const markdown = renderCompatibilityDoc(matrix, DIALECTS, PROVIDER_CELLS);
+    await writeCompatibilityDoc(new URL('../../docs/compatibility.md', import.meta.url), markdown);
+  }
+  await stack?.close();
+});
+
+describe.each(DIALECTS)('%s dialect', (dialect) => {
+  it.each(PROVIDER_CELLS.map((cell) => cell.id))('against the %s provider', async (provider) => {
+    const results = await runCell(driverFor(dialect, stack.gateway.url), dialect, provider);
+    cellsRun++;
+    const failures: string[] = [];
+    for (const [check, result] of results) {
+      recordResult(matrix, { check, dialect, provider }, result);
+      if (result.status === 'fail') failures.push(`${check}: ${result.detail}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
