@@ -320,6 +320,12 @@ export const configSchema = z.strictObject({
       shutdownGraceMs: z.number().int().nonnegative().default(10_000),
       /** Upper bound for one upstream call, headers to last byte. */
       upstreamTimeoutMs: z.number().int().positive().default(600_000),
+      /** Shed new requests (503 `overloaded`) while the event loop's p99 delay exceeds this. */
+      maxEventLoopLagMs: z.number().int().positive().default(250),
+      /** Shed new requests while this many are in flight, rather than queue without bound. */
+      maxInflightRequests: z.number().int().positive().default(20_000),
+      /** Keep-alive connections per upstream origin. */
+      upstreamConnectionsPerOrigin: z.number().int().positive().default(4096),
     })
     .prefault({}),
   storage: z

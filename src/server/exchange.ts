@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type GatewayError, toGatewayError } from '../core/gateway-error.js';
+import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import { formatWarningsHeader } from '../core/warning.js';
@@ -134,6 +134,16 @@ export async function runExchange(
     gateway.finishExchange(context, { httpStatus: response.statusCode, clientAborted });
   });
   try {
+    const shed = gateway.shedReason();
+    if (shed !== undefined) {
+      throw new GatewayError(
+        'overloaded',
+        shed === 'inflight'
+          ? 'The gateway is at its concurrent request limit. Retry shortly.'
+          : 'The gateway is overloaded. Retry shortly.',
+        { isRetryable: true, retryAfterMs: 1000 },
+      );
+    }
     await gateway.pipeline(context);
     await writeOutput(response, context, spec.writer);
   } catch (error: unknown) {

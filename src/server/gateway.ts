@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { PriceResolver } from '../catalog/create-price-resolver.js';
 import type { GatewayError } from '../core/gateway-error.js';
 import { emptyUsage } from '../core/usage.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { recordExchangeMetrics } from '../observability/record-exchange-metrics.js';
 import { buildUsageRow, type ExchangeEnd } from '../pipeline/accounting/finish-exchange.js';
 import type { KeyResolver } from '../pipeline/auth/key-resolver.js';
 import type { DialectId, GatewayContext } from '../pipeline/gateway-context.js';
@@ -9,6 +11,7 @@ import type { LimitsStageOptions } from '../pipeline/limits/limits-stage.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import type { ModelRegistry } from '../pipeline/route/model-registry.js';
 import type { UsageRecorder } from '../storage/types.js';
+import type { LoadShedder, ShedReason } from './load-shedder.js';
 
 export interface GatewayParts {
   log: Logger;
@@ -20,6 +23,10 @@ export interface GatewayParts {
   limits?: LimitsStageOptions | undefined;
   /** Prices per target; omitted = priced from the bundled catalog at list price. */
   pricing?: PriceResolver | undefined;
+  /** Where exchange metrics go; omitted = the routing metrics' registry (served at /metrics). */
+  metrics?: GatewayMetrics | undefined;
+  /** Refuses requests with 503 `overloaded` past the event-loop lag or in-flight bound; omitted = never. */
+  shedder?: LoadShedder | undefined;
 }
 
 /**
@@ -35,6 +42,8 @@ export class Gateway {
   private readonly inflight = new Set<AbortController>();
   private readonly pendingRows = new Set<Promise<void>>();
   private drained: (() => void) | undefined;
+  private readonly metrics: GatewayMetrics;
+  private readonly shedder: LoadShedder | undefined;
   /** True once a shutdown began: readiness fails so load balancers stop sending traffic. */
   closing = false;
 
@@ -44,6 +53,8 @@ export class Gateway {
     this.registry = parts.registry;
     this.usage = parts.usage;
     this.pipeline = createPipeline(parts);
+    this.metrics = parts.metrics ?? parts.registry.routing.metrics;
+    this.shedder = parts.shedder;
   }
 
   get inflightCount(): number {
@@ -59,9 +70,21 @@ export class Gateway {
     };
   }
 
+  /** Why a new request should be refused right now (503 `overloaded`), or undefined to serve it. */
+  shedReason(): ShedReason | undefined {
+    // The asking exchange is already tracked: count only the others.
+    const reason = this.shedder?.shouldShed(this.inflight.size - 1);
+    if (reason !== undefined) this.metrics.shed.inc({ reason });
+    return reason;
+  }
+
   finishExchange(context: GatewayContext, end: ExchangeEnd): void {
+    const durationMs = performance.now() - context.startTime;
     const pending = buildUsageRow(context, end).then(
-      (row) => this.usage.record(row),
+      (row) => {
+        this.usage.record(row);
+        recordExchangeMetrics(this.metrics, context, row, durationMs);
+      },
       (error: unknown) => this.log.error({ err: error }, 'could not build the usage row'),
     );
     this.pendingRows.add(pending);

@@ -16,6 +16,7 @@ import type { KeyStore, UsageStore } from '../storage/types.js';
 import { buildProviders } from './build-providers.js';
 import { createServer } from './create-server.js';
 import { Gateway } from './gateway.js';
+import { LoadShedder } from './load-shedder.js';
 
 export interface StartOptions {
   config: Config;
@@ -93,7 +94,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
   }
 
-  const http = createHttpClient({ connectTimeoutMs: config.routing.timeouts.connectMs });
+  const http = createHttpClient({
+    connectTimeoutMs: config.routing.timeouts.connectMs,
+    connections: config.server.upstreamConnectionsPerOrigin,
+  });
   const { providers, sandbox } = await buildProviders(config, http, log);
   const usage = createBatchingUsageRecorder(storage.usage, { ...config.usage, log });
   const pricing = createPriceResolver({
@@ -104,7 +108,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const limits = await openLimits(config, { log });
   const unpriced = pricing.unpricedDeployments();
   if (unpriced.length > 0) log.warn({ deployments: unpriced }, 'no price known: usage rows get a null cost');
+  const registry = new ModelRegistry(config, providers);
+  const shedder = new LoadShedder({
+    maxEventLoopLagMs: config.server.maxEventLoopLagMs,
+    maxInflightRequests: config.server.maxInflightRequests,
+    onSample: (lagSeconds) => registry.routing.metrics.eventLoopLag.set(lagSeconds),
+  });
   const gateway = new Gateway({
+    shedder,
     pricing,
     limits: limits.options,
     log,
@@ -113,7 +124,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Only the CLI creates the master key; a gateway without one simply has no SigV4 pairs to open.
       openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: false })),
     }),
-    registry: new ModelRegistry(config, providers),
+    registry,
     usage,
     upstreamTimeoutMs: config.server.upstreamTimeoutMs,
   });
@@ -134,6 +145,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await http.close();
       await sandbox?.close();
     } finally {
+      shedder.close();
       await limits.close();
       await storage.close();
     }
