@@ -86,6 +86,16 @@ export async function runStartCommand(args: string[]): Promise<number> {
   const devKey = (values['dev-key'] as string | undefined) ?? process.env['CONVERGE_DEV_KEY'];
   if (devKey !== undefined && devKey.length < 16)
     throw new CliError('the dev key must be at least 16 characters');
+  // Listen for signals before starting, so a SIGTERM during start-up still ends in a clean shutdown.
+  let stopSignal: string | undefined;
+  let onStop: ((signal: string) => void) | undefined;
+  const handleSignal = (signal: string) => {
+    stopSignal ??= signal;
+    onStop?.(signal);
+  };
+  process.once('SIGTERM', () => handleSignal('SIGTERM'));
+  process.once('SIGINT', () => handleSignal('SIGINT'));
+
   const running = await startGateway({ config, log, devKey: devKey || undefined });
   printBanner(running, config);
 
@@ -100,8 +110,8 @@ export async function runStartCommand(args: string[]): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    if (stopSignal !== undefined) shutdown(stopSignal);
+    else onStop = shutdown;
   });
   log.info('stopped');
   return 0;

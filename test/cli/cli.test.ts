@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage/open-storage.js';
 
 const run = promisify(execFile);
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+/** Node itself with tsx's loader, so signals reach the CLI directly rather than through a tsx wrapper. */
+const NODE_WITH_TSX = [process.execPath, ['--import', 'tsx']] as const;
 const MAIN = join(process.cwd(), 'src', 'cli', 'main.ts');
 
 async function converge(...args: string[]) {
-  return run(TSX, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1' } }).catch(
-    (error: { stdout: string; stderr: string; code: number }) => error,
-  );
+  return run(NODE_WITH_TSX[0], [...NODE_WITH_TSX[1], MAIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+  }).catch((error: { stdout: string; stderr: string; code: number }) => error);
 }
 
 let dataDir: string;
@@ -34,7 +35,7 @@ describe('converge CLI', () => {
     expect((await converge('keys', '--help')).stdout).toContain('keys create --name');
     const unknown = await converge('frobnicate');
     expect('code' in unknown ? unknown.code : 0).toBe(2);
-  });
+  }, 90_000);
 
   it('creates, lists and revokes keys; the secret is shown once and stored hashed', async () => {
     const created = await converge(
@@ -65,7 +66,7 @@ describe('converge CLI', () => {
       "Revoked 'ci-bot'",
     );
     expect((await converge('keys', 'list', '--data-dir', dataDir)).stdout).toMatch(/ci-bot\s+\S+\s+revoked/);
-  });
+  }, 90_000);
 
   it('refuses an invalid config with the path of each problem', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'converge-bad-config-'));
@@ -87,7 +88,17 @@ describe('converge start (embedded default)', () => {
 
   it('prints the URL, the dev key and an example; serves it; drains and flushes on SIGTERM', async () => {
     const startDir = await mkdtemp(join(tmpdir(), 'converge-start-'));
-    child = spawn(TSX, [MAIN, 'start', '--port', '0', '--data-dir', startDir, '--log-level', 'warn']);
+    child = spawn(NODE_WITH_TSX[0], [
+      ...NODE_WITH_TSX[1],
+      MAIN,
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      startDir,
+      '--log-level',
+      'warn',
+    ]);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
@@ -122,7 +133,14 @@ describe('converge start (embedded default)', () => {
 
 describe('converge sandbox', () => {
   it('serves the emulators standalone for the official SDK and stops on SIGTERM', async () => {
-    const child = spawn(TSX, [MAIN, 'sandbox', '--port', '0', '--zero-latency']);
+    const child = spawn(NODE_WITH_TSX[0], [
+      ...NODE_WITH_TSX[1],
+      MAIN,
+      'sandbox',
+      '--port',
+      '0',
+      '--zero-latency',
+    ]);
     let printed = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
