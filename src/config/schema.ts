@@ -324,6 +324,8 @@ export const configSchema = z.strictObject({
       maxEventLoopLagMs: z.number().int().positive().default(250),
       /** Shed new requests while this many are in flight, rather than queue without bound. */
       maxInflightRequests: z.number().int().positive().default(20_000),
+      /** Serve TLS (HTTPS, with HTTP/2 negotiated by ALPN) from these PEM files; omit for cleartext. */
+      tls: z.strictObject({ keyFile: z.string().min(1), certFile: z.string().min(1) }).optional(),
       /** Keep-alive connections per upstream origin. */
       upstreamConnectionsPerOrigin: z.number().int().positive().default(4096),
     })

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createPriceResolver } from '../catalog/create-price-resolver.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
@@ -128,7 +129,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     usage,
     upstreamTimeoutMs: config.server.upstreamTimeoutMs,
   });
-  const app = createServer(gateway, { bodyLimitBytes: config.server.bodyLimitBytes });
+  const tls = config.server.tls;
+  const app = createServer(gateway, {
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    tls:
+      tls === undefined
+        ? undefined
+        : { key: await readFile(tls.keyFile), cert: await readFile(tls.certFile) },
+  });
   await app.listen({ port: config.server.port, host: config.server.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
@@ -151,7 +159,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   }
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     gateway,
     devKey,
     sandbox,
