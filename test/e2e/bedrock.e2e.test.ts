@@ -161,6 +161,37 @@ describe.each(HANDLERS)('Bedrock runtime SDK through the gateway, %s', (handler)
     it('tool round trip', async () => {
       expect(await toolRoundTrip(clientFor(), 'gpt-4o-mini')).toContain('18 degrees and sunny');
     });
+
+    it('system prompt, stop sequences and an image cross over to the OpenAI wire', async () => {
+      const client = clientFor();
+      const request: ConverseCommandInput = {
+        modelId: 'gpt-4o-mini',
+        system: [{ text: 'You are terse.' }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { text: 'What colour is this?' },
+              { image: { format: 'png', source: { bytes: tinyPng() } } },
+            ],
+          },
+        ],
+        inferenceConfig: { maxTokens: 60 },
+      };
+      const plain = await converseText(client, request);
+      // The image reached the upstream as an image part: the OpenAI sandbox meters it (≥ 85 tokens).
+      expect(plain.output.usage?.inputTokens).toBeGreaterThan(85);
+      const words = plain.text.split(/\s+/).filter((word) => /^[A-Za-z]{4,}$/.test(word));
+      const stopWord = words[Math.floor(words.length / 2)] ?? '';
+      expect(stopWord).not.toBe('');
+      const stopped = await converseText(client, {
+        ...request,
+        inferenceConfig: { maxTokens: 60, stopSequences: [stopWord] },
+      });
+      expect(stopped.output.stopReason).toBe('end_turn');
+      expect(stopped.text).not.toContain(stopWord);
+      expect(plain.text.startsWith(stopped.text.trimEnd())).toBe(true);
+    });
   });
 
   it('accepts the virtual key as a Bedrock API key (Bearer)', async () => {
