@@ -3,6 +3,7 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
 import {
   parseServerSentEvents,
@@ -36,32 +37,13 @@ export function convertAnthropicStream(
   body: StreamBody,
   options: AnthropicStreamOptions,
 ): AsyncIterable<StreamPart> {
-  const control = { complete: false };
-  const generator = streamParts(body, options, control);
-  // Destroying here, not only in the generator's `finally`, also covers a generator that never
-  // started, and frees a socket the generator is still waiting on.
-  const stop = () => {
-    if (!control.complete) body.destroy();
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => generator.next(),
-      return: (value?: unknown) => {
-        stop();
-        return generator.return(value as undefined);
-      },
-      throw: (error?: unknown) => {
-        stop();
-        return generator.throw(error);
-      },
-    }),
-  };
+  return releaseBodyOnEarlyExit(body, (control) => streamParts(body, options, control));
 }
 
 async function* streamParts(
   body: StreamBody,
   options: AnthropicStreamOptions,
-  control: { complete: boolean },
+  control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new AnthropicStreamState(options);
   const events = parseServerSentEvents(body);

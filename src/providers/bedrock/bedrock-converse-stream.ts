@@ -5,6 +5,7 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
 import { badResponse } from '../openai-compatible/send-openai-request.js';
 import {
@@ -46,32 +47,13 @@ export function convertBedrockConverseStream(
   body: StreamBody,
   options: BedrockConverseStreamOptions,
 ): AsyncIterable<StreamPart> {
-  const control = { finished: false };
-  const generator = streamParts(body, options, control);
-  // Destroying here, not only in the generator's `finally`, also covers a generator that never
-  // started, and frees a socket the generator is still waiting on.
-  const stop = () => {
-    if (!control.finished) body.destroy();
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => generator.next(),
-      return: (value?: unknown) => {
-        stop();
-        return generator.return(value as undefined);
-      },
-      throw: (error?: unknown) => {
-        stop();
-        return generator.throw(error);
-      },
-    }),
-  };
+  return releaseBodyOnEarlyExit(body, (control) => streamParts(body, options, control));
 }
 
 async function* streamParts(
   body: StreamBody,
   options: BedrockConverseStreamOptions,
-  control: { finished: boolean },
+  control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new BedrockConverseStreamState(options);
   const messages = decodeEventStream(body);
@@ -80,7 +62,7 @@ async function* streamParts(
       const next = await messages.next();
       if (next.done === true) break;
       const step = handleMessage(state, next.value, options.url);
-      if (step.end === 'finished') control.finished = true;
+      if (step.end === 'finished') control.complete = true;
       yield* step.parts;
       if (step.end !== undefined) return;
     }
@@ -89,7 +71,7 @@ async function* streamParts(
     yield* state.fail(streamCut(options.url, error));
     return;
   } finally {
-    if (control.finished) void drain(messages, body);
+    if (control.complete) void drain(messages, body);
     else {
       body.destroy();
       void messages.return(undefined).catch(() => undefined);

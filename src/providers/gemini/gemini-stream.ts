@@ -3,6 +3,7 @@ import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
 import type { Warning } from '../../core/warning.js';
+import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
 import { parseServerSentEvents } from '../openai-compatible/parse-server-sent-events.js';
 import { badResponse } from '../openai-compatible/send-openai-request.js';
@@ -31,31 +32,13 @@ export function convertGeminiStream(
   body: StreamBody,
   options: GeminiStreamOptions,
 ): AsyncIterable<StreamPart> {
-  const control = { ended: false };
-  const generator = streamParts(body, options, control);
-  // Destroying here, not only in the generator's `finally`, also covers a generator that never started.
-  const stop = () => {
-    if (!control.ended) body.destroy();
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => generator.next(),
-      return: (value?: unknown) => {
-        stop();
-        return generator.return(value as undefined);
-      },
-      throw: (error?: unknown) => {
-        stop();
-        return generator.throw(error);
-      },
-    }),
-  };
+  return releaseBodyOnEarlyExit(body, (control) => streamParts(body, options, control));
 }
 
 async function* streamParts(
   body: StreamBody,
   options: GeminiStreamOptions,
-  control: { ended: boolean },
+  control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new GeminiStreamState(options);
   const events = parseServerSentEvents(body);
@@ -68,13 +51,13 @@ async function* streamParts(
       }
       yield* state.handleChunk(chunk);
     }
-    control.ended = true;
+    control.complete = true;
   } catch (error: unknown) {
     if (options.signal.aborted) throw error;
     yield* state.fail(streamCut(options.url, error));
     return;
   } finally {
-    if (!control.ended) body.destroy();
+    if (!control.complete) body.destroy();
   }
   if (state.isComplete) yield* state.finish();
   else yield* state.fail(streamCut(options.url, undefined));

@@ -3,6 +3,11 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import {
+  releaseBodyOnEarlyExit,
+  type StreamBody,
+  type StreamControl,
+} from '../http/release-body-on-early-exit.js';
 import { type MapErrorHook, mapOpenAIEmbeddedError } from './map-openai-error.js';
 import {
   type OpenAIChatChunk,
@@ -17,7 +22,7 @@ import { badResponse } from './send-openai-request.js';
 const DRAIN_AFTER_DONE_MS = 5_000;
 
 /** An upstream response body: bytes, and a way to drop the connection early. */
-export type StreamBody = AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown };
+export type { StreamBody } from '../http/release-body-on-early-exit.js';
 
 export interface OpenAIChatStreamOptions extends OpenAIChatStreamStateOptions {
   url: string;
@@ -39,32 +44,13 @@ export function convertOpenAIChatStream(
   body: StreamBody,
   options: OpenAIChatStreamOptions,
 ): AsyncIterable<StreamPart> {
-  const control = { sawDone: false };
-  const generator = streamParts(body, options, control);
-  // Destroying here, not only in the generator's `finally`, also covers a generator that never
-  // started, and frees a socket the generator is still waiting on.
-  const stop = () => {
-    if (!control.sawDone) body.destroy();
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => generator.next(),
-      return: (value?: unknown) => {
-        stop();
-        return generator.return(value as undefined);
-      },
-      throw: (error?: unknown) => {
-        stop();
-        return generator.throw(error);
-      },
-    }),
-  };
+  return releaseBodyOnEarlyExit(body, (control) => streamParts(body, options, control));
 }
 
 async function* streamParts(
   body: StreamBody,
   options: OpenAIChatStreamOptions,
-  control: { sawDone: boolean },
+  control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new OpenAIChatStreamState(options);
   const events = parseServerSentEvents(body);
@@ -73,7 +59,7 @@ async function* streamParts(
       const next = await events.next();
       if (next.done === true) break;
       if (next.value.data === '[DONE]') {
-        control.sawDone = true;
+        control.complete = true;
         yield* finish(state, options);
         return;
       }
@@ -89,7 +75,7 @@ async function* streamParts(
     yield* state.fail(streamCut(options.url, error));
     return;
   } finally {
-    if (control.sawDone) void drain(events, body);
+    if (control.complete) void drain(events, body);
     else {
       body.destroy();
       void events.return(undefined).catch(() => undefined);
