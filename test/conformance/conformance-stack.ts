@@ -7,6 +7,12 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type RunningGateway, startGateway } from '../../src/server/start-gateway.js';
+import {
+  faultyProvider,
+  startFaultySandbox,
+  UPSTREAM_FAULTS,
+  type UpstreamFault,
+} from './faulty-upstreams.js';
 
 export const CONFORMANCE_KEY = 'sk-cvg-conformance-key-0123456789abcdef';
 const COMPATIBLE_SANDBOX_KEY = 'sk-sandbox-conformance';
@@ -87,8 +93,15 @@ export interface ConformanceStack {
   close(): Promise<void>;
 }
 
-/** The embedded default plus `cell-<id>` / `cell-<id>-down` models pinning one provider account each. */
-function cellConfig(dataDir: string, compatibleSandbox: RunningSandbox): ConfigInput {
+/**
+ * The embedded default plus `cell-<id>` / `cell-<id>-down` models pinning one provider account each, and
+ * `cell-<id>-429` / `cell-<id>-500` pinning the same provider type at a sandbox failing every request.
+ */
+function cellConfig(
+  dataDir: string,
+  compatibleSandbox: RunningSandbox,
+  faulty: ReadonlyMap<UpstreamFault, RunningSandbox>,
+): ConfigInput {
   const base = embeddedDefaultConfig({ port: 0, dataDir });
   const providers: Providers = {
     ...base.providers,
@@ -106,6 +119,14 @@ function cellConfig(dataDir: string, compatibleSandbox: RunningSandbox): ConfigI
     deployments[`cell-${cell.id}@down`] = { provider: `${cell.id}-down`, model: cell.upstreamModel };
     models[`cell-${cell.id}`] = { kind: 'chat', deployments: [`cell-${cell.id}@up`] };
     models[`cell-${cell.id}-down`] = { kind: 'chat', deployments: [`cell-${cell.id}@down`] };
+    for (const [fault, sandbox] of faulty) {
+      providers[`${cell.id}-${fault}`] = faultyProvider(cell.id, sandbox);
+      deployments[`cell-${cell.id}@${fault}`] = {
+        provider: `${cell.id}-${fault}`,
+        model: cell.upstreamModel,
+      };
+      models[`cell-${cell.id}-${fault}`] = { kind: 'chat', deployments: [`cell-${cell.id}@${fault}`] };
+    }
   }
   return {
     ...base,
@@ -119,7 +140,8 @@ function cellConfig(dataDir: string, compatibleSandbox: RunningSandbox): ConfigI
 
 /**
  * The embedded-default gateway (in-process sandbox of every cloud) plus a separate zero-latency
- * sandbox behind an `openai-compatible` account, all on loopback.
+ * sandbox behind an `openai-compatible` account, and one zero-latency sandbox per upstream fault, all on
+ * loopback.
  */
 export async function startConformanceStack(): Promise<ConformanceStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'converge-conformance-'));
@@ -127,7 +149,9 @@ export async function startConformanceStack(): Promise<ConformanceStack> {
     latency: 'zero',
     openai: { keys: [COMPATIBLE_SANDBOX_KEY] },
   });
-  const config = parseConfig(cellConfig(dataDir, compatibleSandbox), 'conformance');
+  const faulty = new Map<UpstreamFault, RunningSandbox>();
+  for (const fault of UPSTREAM_FAULTS) faulty.set(fault, await startFaultySandbox(fault));
+  const config = parseConfig(cellConfig(dataDir, compatibleSandbox, faulty), 'conformance');
   const gateway = await startGateway({ config, log: pino({ level: 'silent' }) });
   // The gateway starts its sandbox with realistic pacing; its handlers read this resolved object per
   // request, so switching it keeps the 35-cell run fast without changing what is generated.
@@ -137,6 +161,7 @@ export async function startConformanceStack(): Promise<ConformanceStack> {
     async close() {
       await gateway.close();
       await compatibleSandbox.close();
+      for (const sandbox of faulty.values()) await sandbox.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -35,6 +35,27 @@ const UNAVAILABLE_STATUS: Record<(typeof DIALECTS)[number], number> = {
   anthropic: 529,
 };
 
+/** The SDK error class each dialect must raise for an upstream 429 (status 429 everywhere). */
+const RATE_LIMIT_CLASS: Record<(typeof DIALECTS)[number], string> = {
+  openai: 'RateLimitError',
+  'azure-openai': 'RateLimitError',
+  bedrock: 'ThrottlingException',
+  gemini: 'ApiError',
+  anthropic: 'RateLimitError',
+};
+
+/**
+ * The status each dialect must show for an upstream 5xx: the gateway's `upstream_error` (502), except
+ * Bedrock, whose dialect reports a failing model as `ModelErrorException` 424 (src/dialects/bedrock/write-error.ts).
+ */
+const SERVER_ERROR: Record<(typeof DIALECTS)[number], { name?: string; status: number }> = {
+  openai: { status: 502 },
+  'azure-openai': { status: 502 },
+  bedrock: { name: 'ModelErrorException', status: 424 },
+  gemini: { status: 502 },
+  anthropic: { status: 502 },
+};
+
 let stack: ConformanceStack;
 const matrix: ResultMatrix = new Map();
 
@@ -114,6 +135,38 @@ async function runSuccessChecks(check: RunCheck, driver: DialectDriver, model: s
   });
 }
 
+/** Upstream 429 and 500 (from the faulty sandboxes) must reach the client as its dialect's own errors. */
+async function runUpstreamFaultChecks(
+  check: RunCheck,
+  observed: Partial<Record<CheckId, string>>,
+  driver: DialectDriver,
+  dialect: (typeof DIALECTS)[number],
+  provider: string,
+): Promise<void> {
+  await check('rate-limited', async () => {
+    const error = await driver.failure(`cell-${provider}-429`);
+    observed['rate-limited'] = `${error.name} ${error.status}`;
+    const expected = RATE_LIMIT_CLASS[dialect];
+    const ok = error.isDialectError && error.name === expected && error.status === 429;
+    assertThat(ok, `${error.name} status ${error.status}, expected ${expected} 429`);
+    return [];
+  });
+  await check('server-error', async () => {
+    const error = await driver.failure(`cell-${provider}-500`);
+    observed['server-error'] = `${error.name} ${error.status}`;
+    const expected = SERVER_ERROR[dialect];
+    const ok =
+      error.isDialectError &&
+      error.status === expected.status &&
+      (expected.name === undefined || error.name === expected.name);
+    assertThat(
+      ok,
+      `${error.name} status ${error.status}, expected ${expected.name ?? 'its error'} ${expected.status}`,
+    );
+    return [];
+  });
+}
+
 /** Every check of one dialect × provider cell; each outcome is kept, pass or fail. */
 async function runCell(
   driver: DialectDriver,
@@ -132,6 +185,7 @@ async function runCell(
     assertThat(ok, `${error.name} status ${error.status}, expected ${expected}`);
     return [];
   });
+  await runUpstreamFaultChecks(check, observed, driver, dialect, provider);
   await check('unknown', async () => {
     const error = await driver.failure(`cell-${provider}-no-such-model`);
     observed.unknown = `${error.name} ${error.status}`;

@@ -25,6 +25,20 @@ export const CHECKS = [
       'unavailable status (503; Anthropic: 529 `overloaded_error`)',
   },
   {
+    id: 'rate-limited',
+    title: 'Error: upstream 429',
+    what:
+      "the only deployment's upstream answers every request 429 → the SDK's rate-limit error: OpenAI/Azure " +
+      '`RateLimitError` 429, Bedrock `ThrottlingException` 429, Gemini `ApiError` 429, Anthropic `RateLimitError` 429',
+  },
+  {
+    id: 'server-error',
+    title: 'Error: upstream 5xx',
+    what:
+      "the only deployment's upstream answers every request 500 → the SDK's own error class with the " +
+      "gateway's `upstream_error` status 502 (Bedrock: `ModelErrorException` 424, its dialect's mapping)",
+  },
+  {
     id: 'unknown',
     title: 'Error: unknown model',
     what: "an unknown model → the SDK's own error class, status 404",
