@@ -85,19 +85,28 @@ export function createAnthropicDriver(url: string, apiKey: string): DialectDrive
         ],
       };
     },
-    async failure(model) {
+    async failure(model, request) {
       const error = await thrownBy(() =>
         client.messages.create({
           model,
-          max_tokens: MAX_TOKENS,
-          messages: [{ role: 'user', content: 'Hello' }],
+          max_tokens: request?.maxTokens ?? MAX_TOKENS,
+          messages: [{ role: 'user', content: request?.prompt ?? 'Hello' }],
         }),
       );
       return {
         isDialectError: error instanceof Anthropic.APIError,
         status: error instanceof Anthropic.APIError ? error.status : undefined,
         name: error instanceof Error ? error.constructor.name : String(error),
+        message: error instanceof Error ? error.message : String(error),
       };
+    },
+    async finishReason(model, prompt) {
+      const message = await client.messages.create({
+        model,
+        max_tokens: MAX_TOKENS,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      return message.stop_reason ?? 'none';
     },
   };
 }

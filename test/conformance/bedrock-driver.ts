@@ -56,6 +56,9 @@ function textOf(content: ContentBlock[] | undefined): string {
   return (content ?? []).map((block) => block.text ?? '').join('');
 }
 
+/** Any identifier: the sandbox's guardrail knows one blocked word, whatever guardrail is named. */
+const CONFORMANCE_GUARDRAIL = { guardrailIdentifier: 'conformance-guardrail', guardrailVersion: '1' };
+
 const userText = (text: string): Message => ({ role: 'user', content: [{ text }] });
 
 /** The Bedrock Converse dialect through `@aws-sdk/client-bedrock-runtime`; the model id is the public name. */
@@ -139,17 +142,38 @@ export function createBedrockDriver(url: string, token: string): DialectDriver {
         warnings: [...firstWarnings, ...warnings()],
       };
     },
-    async failure(model) {
+    async failure(model, request) {
       const { client } = createClient(url, token);
+      const inferenceConfig = request?.maxTokens === undefined ? {} : { maxTokens: request.maxTokens };
       const error = await thrownBy(() =>
-        client.send(new ConverseCommand({ modelId: model, messages: [userText('Hello')] })),
+        client.send(
+          new ConverseCommand({
+            modelId: model,
+            messages: [userText(request?.prompt ?? 'Hello')],
+            inferenceConfig,
+          }),
+        ),
       );
       client.destroy();
       return {
         isDialectError: error instanceof BedrockRuntimeServiceException,
         status: error instanceof BedrockRuntimeServiceException ? error.$metadata.httpStatusCode : undefined,
         name: error instanceof Error ? error.name : String(error),
+        message: error instanceof Error ? error.message : String(error),
       };
+    },
+    async finishReason(model, prompt, options) {
+      const { client } = createClient(url, token);
+      const output = await client.send(
+        new ConverseCommand({
+          modelId: model,
+          messages: [userText(prompt)],
+          inferenceConfig: { maxTokens: MAX_TOKENS },
+          ...(options?.guardrail === true ? { guardrailConfig: CONFORMANCE_GUARDRAIL } : {}),
+        }),
+      );
+      client.destroy();
+      return output.stopReason ?? 'none';
     },
   };
 }

@@ -8,6 +8,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type RunningGateway, startGateway } from '../../src/server/start-gateway.js';
 import {
+  badKeyProvider,
   faultyProvider,
   startFaultySandbox,
   UPSTREAM_FAULTS,
@@ -95,12 +96,14 @@ export interface ConformanceStack {
 
 /**
  * The embedded default plus `cell-<id>` / `cell-<id>-down` models pinning one provider account each, and
- * `cell-<id>-429` / `cell-<id>-500` pinning the same provider type at a sandbox failing every request.
+ * `cell-<id>-429` / `cell-<id>-500` pinning the same provider type at a sandbox failing every request, and
+ * `cell-<id>-badkey` pinning it at a healthy sandbox with a credential that sandbox refuses.
  */
 function cellConfig(
   dataDir: string,
   compatibleSandbox: RunningSandbox,
   faulty: ReadonlyMap<UpstreamFault, RunningSandbox>,
+  healthy: RunningSandbox,
 ): ConfigInput {
   const base = embeddedDefaultConfig({ port: 0, dataDir });
   const providers: Providers = {
@@ -119,6 +122,9 @@ function cellConfig(
     deployments[`cell-${cell.id}@down`] = { provider: `${cell.id}-down`, model: cell.upstreamModel };
     models[`cell-${cell.id}`] = { kind: 'chat', deployments: [`cell-${cell.id}@up`] };
     models[`cell-${cell.id}-down`] = { kind: 'chat', deployments: [`cell-${cell.id}@down`] };
+    providers[`${cell.id}-badkey`] = badKeyProvider(cell.id, healthy);
+    deployments[`cell-${cell.id}@badkey`] = { provider: `${cell.id}-badkey`, model: cell.upstreamModel };
+    models[`cell-${cell.id}-badkey`] = { kind: 'chat', deployments: [`cell-${cell.id}@badkey`] };
     for (const [fault, sandbox] of faulty) {
       providers[`${cell.id}-${fault}`] = faultyProvider(cell.id, sandbox);
       deployments[`cell-${cell.id}@${fault}`] = {
@@ -151,7 +157,8 @@ export async function startConformanceStack(): Promise<ConformanceStack> {
   });
   const faulty = new Map<UpstreamFault, RunningSandbox>();
   for (const fault of UPSTREAM_FAULTS) faulty.set(fault, await startFaultySandbox(fault));
-  const config = parseConfig(cellConfig(dataDir, compatibleSandbox, faulty), 'conformance');
+  const healthy = await startFaultySandbox('none');
+  const config = parseConfig(cellConfig(dataDir, compatibleSandbox, faulty, healthy), 'conformance');
   const gateway = await startGateway({ config, log: pino({ level: 'silent' }) });
   // The gateway starts its sandbox with realistic pacing; its handlers read this resolved object per
   // request, so switching it keeps the 35-cell run fast without changing what is generated.
@@ -162,6 +169,7 @@ export async function startConformanceStack(): Promise<ConformanceStack> {
       await gateway.close();
       await compatibleSandbox.close();
       for (const sandbox of faulty.values()) await sandbox.close();
+      await healthy.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

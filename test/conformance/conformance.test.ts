@@ -56,6 +56,47 @@ const SERVER_ERROR: Record<(typeof DIALECTS)[number], { name?: string; status: n
   anthropic: { status: 502 },
 };
 
+/** The SDK error class each dialect must raise for an upstream 400 passed through (status 400). */
+const BAD_REQUEST_CLASS: Record<(typeof DIALECTS)[number], string> = {
+  openai: 'BadRequestError',
+  'azure-openai': 'BadRequestError',
+  bedrock: 'ValidationException',
+  gemini: 'ApiError',
+  anthropic: 'BadRequestError',
+};
+
+/**
+ * Above every cell's upstream maximum output (16,384 for gpt-4o-mini, 8,192 for the others), yet below
+ * the ~21,333 at which the Anthropic SDK itself refuses a non-streaming call as too long.
+ */
+const OVERSIZED_MAX_TOKENS = 20_000;
+
+/** Each cell's upstream model's maximum output as its emulator states it (Google: the exclusive bound). */
+const UPSTREAM_OUTPUT_LIMITS: Record<string, string> = {
+  openai: '16384',
+  'azure-openai': '16384',
+  'openai-compatible': '16384',
+  bedrock: '8192',
+  vertex: '8193',
+  gemini: '8193',
+  anthropic: '8192',
+};
+
+/** Each dialect's own content-filter finish signal. */
+const FILTER_SIGNALS: Record<(typeof DIALECTS)[number], readonly string[]> = {
+  openai: ['content_filter'],
+  'azure-openai': ['content_filter'],
+  bedrock: ['content_filtered', 'guardrail_intervened'],
+  gemini: ['SAFETY'],
+  anthropic: ['refusal'],
+};
+
+const OUTPUT_FILTER_PROMPT = 'Write two sentences about lighthouses. CF_BLOCK_OUTPUT';
+const GUARDRAIL_PROMPT = 'Write two sentences about lighthouses. GUARDRAIL_BLOCK';
+
+/** Thrown by a check body that cannot apply to its cell; recorded as n/a with the reason. */
+class NotApplicable extends Error {}
+
 let stack: ConformanceStack;
 const matrix: ResultMatrix = new Map();
 
@@ -85,6 +126,10 @@ function createCheckRunner(results: Map<CheckId, CellResult>, observed: Partial<
       const seen = observed[id];
       results.set(id, { status: 'pass', warnings, ...(seen === undefined ? {} : { observed: seen }) });
     } catch (error: unknown) {
+      if (error instanceof NotApplicable) {
+        results.set(id, { status: 'n/a', warnings: [], detail: error.message });
+        return;
+      }
       results.set(id, failed(error));
     }
   };
@@ -167,6 +212,76 @@ async function runUpstreamFaultChecks(
   });
 }
 
+/** A wrong provider credential (upstream 401/403) and an upstream-refused token cap (upstream 400). */
+async function runUpstreamRefusalChecks(
+  check: RunCheck,
+  observed: Partial<Record<CheckId, string>>,
+  driver: DialectDriver,
+  dialect: (typeof DIALECTS)[number],
+  provider: string,
+): Promise<void> {
+  await check('upstream-auth', async () => {
+    const error = await driver.failure(`cell-${provider}-badkey`);
+    observed['upstream-auth'] = `${error.name} ${error.status}`;
+    // upstream_auth_failed: 502 everywhere; Bedrock's dialect maps it to ModelErrorException 424.
+    const expected = SERVER_ERROR[dialect];
+    const ok =
+      error.isDialectError &&
+      error.status === expected.status &&
+      (expected.name === undefined || error.name === expected.name);
+    assertThat(
+      ok,
+      `${error.name} status ${error.status}, expected ${expected.name ?? 'its error'} ${expected.status}`,
+    );
+    // 502 is also `upstream_error`'s status: the message tells the credential refusal apart.
+    const refused = error.message.includes("rejected the gateway's");
+    assertThat(refused, `not an upstream_auth_failed message: ${error.message}`);
+    return [];
+  });
+  await check('upstream-invalid', async () => {
+    const error = await driver.failure(`cell-${provider}`, { maxTokens: OVERSIZED_MAX_TOKENS });
+    observed['upstream-invalid'] = `${error.name} ${error.status}`;
+    const expected = BAD_REQUEST_CLASS[dialect];
+    const ok = error.isDialectError && error.name === expected && error.status === 400;
+    assertThat(ok, `${error.name} status ${error.status}, expected ${expected} 400`);
+    // Only the upstream knows its model's output maximum: naming it proves the 400 was not the gateway's.
+    const limit = UPSTREAM_OUTPUT_LIMITS[provider] ?? 'unknown';
+    assertThat(
+      error.message.includes(limit),
+      `the message does not name the upstream limit ${limit}: ${error.message}`,
+    );
+    return [];
+  });
+}
+
+/** The provider's content filter, shown as the dialect's own finish signal. */
+async function runSafetyCheck(
+  check: RunCheck,
+  observed: Partial<Record<CheckId, string>>,
+  driver: DialectDriver,
+  dialect: (typeof DIALECTS)[number],
+  provider: string,
+): Promise<void> {
+  await check('safety', async () => {
+    if (provider === 'openai' || provider === 'openai-compatible')
+      throw new NotApplicable('n/a — the upstream has no content filter');
+    if (provider === 'bedrock' && dialect !== 'bedrock')
+      throw new NotApplicable(
+        "n/a — Bedrock's filter is a guardrail, which needs a `guardrailConfig` only the Bedrock dialect can send",
+      );
+    const guardrail = provider === 'bedrock';
+    const signal = await driver.finishReason(
+      `cell-${provider}`,
+      guardrail ? GUARDRAIL_PROMPT : OUTPUT_FILTER_PROMPT,
+      { guardrail },
+    );
+    observed.safety = signal;
+    const expected = FILTER_SIGNALS[dialect];
+    assertThat(expected.includes(signal), `finish signal ${signal}, expected ${expected.join(' or ')}`);
+    return [];
+  });
+}
+
 /** Every check of one dialect × provider cell; each outcome is kept, pass or fail. */
 async function runCell(
   driver: DialectDriver,
@@ -186,6 +301,8 @@ async function runCell(
     return [];
   });
   await runUpstreamFaultChecks(check, observed, driver, dialect, provider);
+  await runUpstreamRefusalChecks(check, observed, driver, dialect, provider);
+  await runSafetyCheck(check, observed, driver, dialect, provider);
   await check('unknown', async () => {
     const error = await driver.failure(`cell-${provider}-no-such-model`);
     observed.unknown = `${error.name} ${error.status}`;

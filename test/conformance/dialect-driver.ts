@@ -21,6 +21,20 @@ export interface ErrorOutcome {
   isDialectError: boolean;
   status: number | undefined;
   name: string;
+  /** The error's message, to tell an upstream refusal from one of the gateway's own. */
+  message: string;
+}
+
+/** What a call that must fail sends; defaults: a short greeting and the driver's usual token cap. */
+export interface FailureRequest {
+  prompt?: string;
+  maxTokens?: number;
+}
+
+/** Options of a call whose finish signal is inspected. */
+export interface FinishOptions {
+  /** Bedrock dialect only: attach a `guardrailConfig` (no other dialect can express one). */
+  guardrail?: boolean;
 }
 
 /** One client dialect driven through its official SDK. */
@@ -30,7 +44,9 @@ export interface DialectDriver {
   stream(model: string, prompt: string): Promise<TextOutcome>;
   toolRoundTrip(model: string, prompt: string): Promise<ToolOutcome>;
   /** Runs a call that must fail and describes the error the SDK threw. */
-  failure(model: string): Promise<ErrorOutcome>;
+  failure(model: string, request?: FailureRequest): Promise<ErrorOutcome>;
+  /** A non-stream call; returns the dialect's raw finish / stop reason. */
+  finishReason(model: string, prompt: string, options?: FinishOptions): Promise<string>;
 }
 
 export const MAX_TOKENS = 40;

@@ -22,16 +22,47 @@ const SECRETS = {
  * secrets above (the shapes `src/server/build-providers.ts` gives the in-process sandbox).
  * @example const sandbox = await startFaultySandbox('429');
  */
-export function startFaultySandbox(fault: UpstreamFault): Promise<RunningSandbox> {
+export function startFaultySandbox(fault: UpstreamFault | 'none'): Promise<RunningSandbox> {
   return startSandbox({
     latency: 'zero',
-    faults: { rate: { [fault]: 1 } },
+    ...(fault === 'none' ? {} : { faults: { rate: { [fault]: 1 } } }),
     openai: { keys: [SECRETS.openai] },
     azure: { keys: [SECRETS.azure] },
     bedrock: { credentials: [SECRETS.bedrock] },
     gemini: { keys: [SECRETS.gemini], vertexTokens: [SECRETS.google] },
     anthropic: { keys: [SECRETS.anthropic], vertexTokens: [SECRETS.google] },
   });
+}
+
+/**
+ * The provider account of one matrix column's type, pointed at a healthy sandbox (`startFaultySandbox('none')`)
+ * with a credential that sandbox refuses (for Bedrock the right key id with a wrong secret, so the
+ * signature fails), for the upstream-401/403 check.
+ * @example badKeyProvider('anthropic', sandbox) // { type: 'anthropic', apiKey: 'sk-ant-sandbox-wrong', … }
+ */
+export function badKeyProvider(cellId: string, sandbox: RunningSandbox): ProviderConfig {
+  const provider = faultyProvider(cellId, sandbox);
+  switch (provider.type) {
+    case 'bedrock':
+      return {
+        ...provider,
+        credentials: {
+          type: 'keys',
+          accessKeyId: SECRETS.bedrock.accessKeyId,
+          secretAccessKey: 'wrong-secret',
+        },
+      };
+    case 'vertex':
+      return { ...provider, credentials: { type: 'access-token', token: 'sandbox-vertex-wrong' } };
+    case 'openai':
+    case 'openai-compatible':
+    case 'azure-openai':
+    case 'gemini':
+    case 'anthropic':
+      return { ...provider, apiKey: `${provider.apiKey ?? ''}-wrong` };
+    default:
+      throw new Error(`no wrong credential for provider type ${provider.type}`);
+  }
 }
 
 /**

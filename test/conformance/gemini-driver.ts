@@ -91,13 +91,25 @@ export function createGeminiDriver(url: string, apiKey: string): DialectDriver {
         warnings: [...headerWarnings(first), ...headerWarnings(second)],
       };
     },
-    async failure(model) {
-      const error = await thrownBy(() => ai.models.generateContent({ model, contents: 'Hello' }));
+    async failure(model, request) {
+      const config = request?.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens };
+      const error = await thrownBy(() =>
+        ai.models.generateContent({ model, contents: request?.prompt ?? 'Hello', config }),
+      );
       return {
         isDialectError: error instanceof ApiError,
         status: error instanceof ApiError ? error.status : undefined,
         name: error instanceof Error ? error.constructor.name : String(error),
+        message: error instanceof Error ? error.message : String(error),
       };
+    },
+    async finishReason(model, prompt) {
+      const response = await ai.models.generateContent({
+        model,
+        contents: prompt,
+        config: { maxOutputTokens: MAX_TOKENS },
+      });
+      return response.candidates?.[0]?.finishReason ?? response.promptFeedback?.blockReason ?? 'none';
     },
   };
 }

@@ -81,19 +81,28 @@ function createChatCompletionsDriver(id: string, clientFor: (model: string) => O
         ],
       };
     },
-    async failure(model) {
+    async failure(model, request) {
       const error = await thrownBy(() =>
         clientFor(model).chat.completions.create({
           model,
-          max_tokens: MAX_TOKENS,
-          messages: [{ role: 'user', content: 'Hello' }],
+          max_tokens: request?.maxTokens ?? MAX_TOKENS,
+          messages: [{ role: 'user', content: request?.prompt ?? 'Hello' }],
         }),
       );
       return {
         isDialectError: error instanceof OpenAI.APIError,
         status: error instanceof OpenAI.APIError ? error.status : undefined,
         name: error instanceof Error ? error.constructor.name : String(error),
+        message: error instanceof Error ? error.message : String(error),
       };
+    },
+    async finishReason(model, prompt) {
+      const completion = await clientFor(model).chat.completions.create({
+        model,
+        max_tokens: MAX_TOKENS,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      return completion.choices[0]?.finish_reason ?? 'none';
     },
   };
 }

@@ -39,6 +39,30 @@ export const CHECKS = [
       "gateway's `upstream_error` status 502 (Bedrock: `ModelErrorException` 424, its dialect's mapping)",
   },
   {
+    id: 'upstream-auth',
+    title: 'Error: upstream 401',
+    what:
+      "the only deployment's provider credential is wrong → `upstream_auth_failed`: the SDK's own error class " +
+      "with status 502 (Bedrock: `ModelErrorException` 424, its dialect's mapping of that code)",
+  },
+  {
+    id: 'upstream-invalid',
+    title: 'Error: upstream 400',
+    what:
+      "a token cap (20,000) above the upstream model's maximum output, which the gateway passes through and " +
+      "the upstream refuses → the dialect's 400 error: OpenAI/Azure `BadRequestError`, Bedrock " +
+      '`ValidationException`, Gemini `ApiError` 400, Anthropic `BadRequestError`',
+  },
+  {
+    id: 'safety',
+    title: 'Content filter',
+    what:
+      "the emulator's output content-filter marker (`CF_BLOCK_OUTPUT`; Bedrock: `GUARDRAIL_BLOCK` with a " +
+      "`guardrailConfig`) → the dialect's own signal: OpenAI/Azure `finish_reason: content_filter`, Bedrock " +
+      '`stopReason: content_filtered` or `guardrail_intervened`, Gemini `finishReason: SAFETY`, Anthropic ' +
+      '`stop_reason: refusal`',
+  },
+  {
     id: 'unknown',
     title: 'Error: unknown model',
     what: "an unknown model → the SDK's own error class, status 404",
