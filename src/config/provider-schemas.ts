@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Provider accounts: a discriminated union on `type`, one strict shape per upstream. */
 
-export const secret = z.string().min(1);
+const secret = z.string().min(1);
 
 const openAIProviderSchema = z.strictObject({
   type: z.literal('openai'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deploymentPricingSchema } from '../catalog/price-override-schema.js';
-import { providerConfigSchema, secret } from './provider-schemas.js';
+import { providerConfigSchema } from './provider-schemas.js';
 
 export { providerConfigSchema } from './provider-schemas.js';
 
