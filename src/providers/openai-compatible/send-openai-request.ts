@@ -1,10 +1,11 @@
-import type { GatewayErrorCode } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import { UpstreamError } from '../../core/upstream-error.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
-import { type MapErrorHook, mapOpenAIError, truncate } from './map-openai-error.js';
+import { postUpstream, toTransportError } from '../http/post-upstream.js';
 
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export { toTransportError } from '../http/post-upstream.js';
+
+import { type MapErrorHook, mapOpenAIError, truncate } from './map-openai-error.js';
 
 export interface OpenAIRequest {
   http: HttpClient;
@@ -24,31 +25,15 @@ export interface OpenAIRequest {
  * @example
  * const response = await sendOpenAIRequest({ http, url, headers, body, signal, accept: 'application/json' });
  */
-export async function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
-  let response: HttpResponse;
-  try {
-    response = await request.http.request(request.url, {
-      method: 'POST',
-      headers: { ...request.headers, 'content-type': 'application/json', accept: request.accept },
-      body: JSON.stringify(request.body),
-      signal: request.signal,
-      // The caller's signal carries the gateway's own timeout; undici's 300 s defaults would cut
-      // long non-streamed reasoning calls first, with a less helpful error.
-      headersTimeoutMs: 0,
-      bodyTimeoutMs: 0,
-    });
-  } catch (error: unknown) {
-    throw toTransportError(error, request.url, request.signal);
-  }
-  if (response.statusCode >= 200 && response.statusCode < 300) return response;
-  const bodyText = await readBodyText(response, MAX_ERROR_BODY_BYTES).catch((error: unknown) => {
-    if (request.signal.aborted) throw error;
-    return '';
+export function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
+  return postUpstream({
+    http: request.http,
+    url: request.url,
+    headers: { ...request.headers, 'content-type': 'application/json', accept: request.accept },
+    body: JSON.stringify(request.body),
+    signal: request.signal,
+    mapError: (failure) => mapOpenAIError(failure, request.mapError),
   });
-  throw mapOpenAIError(
-    { url: request.url, status: response.statusCode, headers: response.headers, bodyText },
-    request.mapError,
-  );
 }
 
 /** Reads and parses a 2xx JSON body; malformed JSON is an `upstream_bad_response`.  *
@@ -87,47 +72,4 @@ export function badResponse(url: string, message: string, body: string, cause?: 
     responseBody: truncate(body),
     cause,
   });
-}
-
-/** Maps a failure to send or receive to an `UpstreamError`; aborts by the caller pass through untouched.  *
- * @example
- * throw toTransportError(error, url, signal); // ECONNREFUSED → upstream_unavailable
- */
-export function toTransportError(error: unknown, url: string, signal: AbortSignal): unknown {
-  if (signal.aborted || error instanceof UpstreamError) return error;
-  const code = errorCode(error);
-  const timeout = code !== undefined && /TIMEOUT/.test(code);
-  const gatewayCode: GatewayErrorCode = timeout ? 'upstream_timeout' : 'upstream_unavailable';
-  const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
-  return new UpstreamError(
-    timeout
-      ? `The upstream did not answer in time (${reason}).`
-      : `Could not reach the upstream (${reason}).`,
-    { url, statusCode: undefined, code: gatewayCode, cause: error },
-  );
-}
-
-/** `ECONNREFUSED`, `UND_ERR_SOCKET` …, also from inside an AggregateError (happy eyeballs) or a cause. */
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const record = error as { code?: unknown; errors?: unknown; cause?: unknown };
-  if (typeof record.code === 'string') return record.code;
-  if (Array.isArray(record.errors)) return errorCode(record.errors[0]);
-  return record.cause === undefined ? undefined : errorCode(record.cause);
-}
-
-async function readBodyText(response: HttpResponse, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    chunks.push(buffer);
-    size += buffer.length;
-    if (size >= maxBytes) {
-      // An error body this large is noise; stop reading and drop the connection.
-      response.body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
