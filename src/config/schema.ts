@@ -218,10 +218,46 @@ export const configSchema = z.strictObject({
     .prefault({}),
   storage: z
     .strictObject({
-      type: z.literal('sqlite').default('sqlite'),
+      /** `sqlite` (embedded, one node) or `postgres` (shared by every replica of a cluster). */
+      type: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /** SQLite file, master key and limit spend file live here. */
       dataDir: z.string().default('./.converge'),
+      /** PostgreSQL connection string (`postgres://user:password@host:5432/db`); required for `postgres`. */
+      url: z.string().min(1).optional(),
+      /** PostgreSQL schema (created if missing); default the connection's `search_path` (`public`). */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'a lowercase SQL identifier' })
+        .optional(),
+      poolSize: z.number().int().positive().default(10),
+      /** A PostgreSQL statement that takes longer fails (the gateway then serves from memory). */
+      statementTimeoutMs: z.number().int().positive().default(5_000),
+      /** How often every replica re-reads changed keys and teams (revocations land within this). */
+      refreshIntervalMs: z.number().int().positive().default(2_000),
+      /**
+       * While the store cannot be read or written: keep serving from memory and buffer usage rows
+       * (`fail-open`), or refuse with 503 `storage_unavailable` (`fail-closed`).
+       */
+      onUnavailable: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+    })
+    .superRefine((storage, context) => {
+      if (storage.type === 'postgres' && storage.url === undefined) {
+        context.addIssue({ code: 'custom', path: ['url'], message: 'storage.type postgres needs a url' });
+      }
     })
     .prefault({}),
+  /** The admin API (`/admin/v1`). */
+  admin: z
+    .strictObject({
+      /** The master admin key, usually `${CONVERGE_ADMIN_KEY}`; unset = only admin-role keys can administer. */
+      masterKey: z.string().min(16, { message: 'the admin key must be at least 16 characters' }).optional(),
+    })
+    .prefault({}),
+  /**
+   * Virtual-key auth, limits and budgets, and usage rows. Off only for benchmarks that measure what
+   * governance costs: every request is then served anonymously and nothing is accounted.
+   */
+  governance: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

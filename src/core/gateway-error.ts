@@ -7,6 +7,7 @@ export const GATEWAY_ERROR_CODES = {
   invalid_request: 400,
   unsupported_parameter: 400,
   context_length_exceeded: 400,
+  duplicate_name: 400,
   authentication_required: 401,
   invalid_api_key: 401,
   incomplete_signature: 403,
@@ -34,6 +35,7 @@ export const GATEWAY_ERROR_CODES = {
   overloaded: 503,
   shutting_down: 503,
   limits_unavailable: 503,
+  storage_unavailable: 503,
   cancelled: 499,
   internal_error: 500,
 } as const satisfies Record<string, number>;

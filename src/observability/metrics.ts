@@ -36,6 +36,10 @@ export interface GatewayMetrics {
   readonly timeToFirstToken: Histogram<'gen_ai_request_model'>;
   /** Cost in USD of served requests, from the catalog. */
   readonly cost: Counter<'gen_ai_request_model' | 'deployment'>;
+  /** Requests part of whose prompt the provider served from its prompt cache (cache-read tokens > 0). */
+  readonly promptCacheHits: Counter<'gen_ai_request_model'>;
+  /** Requests refused by a gateway rate limit or budget (429), by the limit that refused. */
+  readonly limitRejections: Counter<'dimension'>;
 }
 
 /**
@@ -124,6 +128,18 @@ export function createMetrics(registry: Registry = new Registry()): GatewayMetri
       name: 'converge_cost_usd_total',
       help: 'Cost in USD of served requests, priced from the catalog.',
       labelNames: ['gen_ai_request_model', 'deployment'] as const,
+      registers,
+    }),
+    promptCacheHits: new Counter({
+      name: 'converge_prompt_cache_hits_total',
+      help: 'Requests part of whose prompt was read from the provider prompt cache.',
+      labelNames: ['gen_ai_request_model'] as const,
+      registers,
+    }),
+    limitRejections: new Counter({
+      name: 'converge_limit_rejections_total',
+      help: 'Requests refused with 429 by a gateway limit, by dimension (requests, tokens, concurrency, budget-day, budget-month).',
+      labelNames: ['dimension'] as const,
       registers,
     }),
   };

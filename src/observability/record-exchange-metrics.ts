@@ -27,7 +27,8 @@ export function recordExchangeMetrics(
     const overheadMs = Math.max(0, durationMs - context.upstreamMs);
     metrics.overhead.observe({ dialect: row.dialect }, overheadMs / 1000);
   }
-  const model = row.modelRequested ?? 'unknown';
+  // The configured model's name, never the caller's string: unknown names must not mint label values.
+  const model = context.model?.name ?? 'unknown';
   const operation = row.operation === 'embed' ? 'embeddings' : 'chat';
   metrics.requestDuration.observe(
     { gen_ai_operation_name: operation, gen_ai_request_model: model, status: row.status },
@@ -44,6 +45,7 @@ export function recordExchangeMetrics(
       );
     }
   }
+  if (row.cacheReadTokens > 0) metrics.promptCacheHits.inc({ gen_ai_request_model: model });
   if (row.costUsd !== null && row.costUsd > 0) {
     metrics.cost.inc({ gen_ai_request_model: model, deployment: row.deployment ?? 'none' }, row.costUsd);
   }

@@ -8,8 +8,9 @@ import type { GatewayError } from '../core/gateway-error.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Usage } from '../core/usage.js';
 import type { Warning } from '../core/warning.js';
+import type { LimitScope } from '../limits/limit-store.js';
 import type { RouteHints } from '../routing/route-hints.js';
-import type { UsageAttempt, UsageStatus } from '../storage/types.js';
+import type { Role, UsageAttempt, UsageStatus } from '../storage/types.js';
 import type { ModelEntry, Target } from './route/model-registry.js';
 import type { RouteDecision } from './route/route-decision.js';
 
@@ -28,12 +29,22 @@ export type GatewayOutput =
 export interface Principal {
   keyId: string;
   keyName: string;
+  /** The key's team (its limits, budget, models and residency apply too); null = none. */
+  teamId: string | null;
+  /** The team's name, for messages. */
+  teamName?: string;
+  /** Admin API rights; `member` has none. */
+  role: Role;
   /** Public model names the key may use; null = all. */
   models: readonly string[] | null;
   /** Residency: only deployments processing in these geographies or regions; absent = any. */
   processing?: readonly string[];
+  /** The team's residency, applied on top of the key's own; absent = none. */
+  teamProcessing?: readonly string[];
   /** May steer routing per request (`x-converge-route`, `x-converge-max-cost-usd`). */
   allowRouteOverride?: boolean;
+  /** What the limits stage checks: the key's scope (its limits over the defaults), then its team's. */
+  limitScopes?: readonly LimitScope[];
 }
 
 /**

@@ -3,8 +3,8 @@ import { createAccountingStage } from './accounting/accounting-stage.js';
 import { createAuthStage } from './auth/auth-stage.js';
 import type { KeyResolver } from './auth/key-resolver.js';
 import { createCallStage } from './call/call-stage.js';
-import { compose } from './compose.js';
-import type { GatewayContext } from './gateway-context.js';
+import { compose, type Stage } from './compose.js';
+import type { GatewayContext, Principal } from './gateway-context.js';
 import { createLimitsStage, type LimitsStageOptions } from './limits/limits-stage.js';
 import { createParseStage } from './parse/parse-stage.js';
 import type { ModelRegistry } from './route/model-registry.js';
@@ -18,7 +18,23 @@ export interface PipelineDependencies {
   limits?: LimitsStageOptions | undefined;
   /** Prices per target from the catalog and deployment overrides; without it costs are null. */
   pricing?: PriceResolver | undefined;
+  /** False: no key auth (every caller is the anonymous principal) — for benchmarks only. Default true. */
+  governance?: boolean | undefined;
 }
+
+/** Who every caller is when governance is off: no team, all models, no limits. */
+const ANONYMOUS: Principal = {
+  keyId: 'anonymous',
+  keyName: 'anonymous',
+  teamId: null,
+  role: 'member',
+  models: null,
+};
+
+const anonymousAuth: Stage = (context, next) => {
+  context.principal = ANONYMOUS;
+  return next();
+};
 
 /**
  * THE order of the request pipeline — the only place it is written down (drawn in docs/pipeline.md).
@@ -32,7 +48,7 @@ export function createPipeline(
 ): (context: GatewayContext) => Promise<void> {
   return compose([
     createAccountingStage({ pricing: dependencies.pricing }), // 9. accounting (wraps everything below)
-    createAuthStage(dependencies.keys), //         1. auth: virtual key → principal
+    dependencies.governance === false ? anonymousAuth : createAuthStage(dependencies.keys), // 1. auth
     createParseStage(), //                          — dialect body → canonical request
     //                                              2. policy: allow-lists, residency, max tokens (issue #6)
     //                                              3. guardrails (input) (planned)

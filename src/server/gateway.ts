@@ -27,6 +27,8 @@ export interface GatewayParts {
   metrics?: GatewayMetrics | undefined;
   /** Refuses requests with 503 `overloaded` past the event-loop lag or in-flight bound; omitted = never. */
   shedder?: LoadShedder | undefined;
+  /** False: no key auth, limits or usage rows (benchmarks measuring what governance costs). Default true. */
+  governance?: boolean | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export class Gateway {
   private drained: (() => void) | undefined;
   private readonly metrics: GatewayMetrics;
   private readonly shedder: LoadShedder | undefined;
+  private readonly recordsUsage: boolean;
   /** True once a shutdown began: readiness fails so load balancers stop sending traffic. */
   closing = false;
 
@@ -55,6 +58,7 @@ export class Gateway {
     this.pipeline = createPipeline(parts);
     this.metrics = parts.metrics ?? parts.registry.routing.metrics;
     this.shedder = parts.shedder;
+    this.recordsUsage = parts.governance !== false;
   }
 
   get inflightCount(): number {
@@ -82,7 +86,7 @@ export class Gateway {
     const durationMs = performance.now() - context.startTime;
     const pending = buildUsageRow(context, end).then(
       (row) => {
-        this.usage.record(row);
+        if (this.recordsUsage) this.usage.record(row);
         recordExchangeMetrics(this.metrics, context, row, durationMs);
       },
       (error: unknown) => this.log.error({ err: error }, 'could not build the usage row'),
@@ -93,11 +97,13 @@ export class Gateway {
 
   /** A request refused before any dialect handler ran (body too large, unparseable content type). */
   recordEarlyRejection(dialect: DialectId, error: GatewayError, httpStatus: number): void {
+    if (!this.recordsUsage) return;
     this.usage.record({
       requestId: crypto.randomUUID(),
       createdAt: Date.now(),
       keyId: null,
       keyName: null,
+      teamId: null,
       dialect,
       operation: 'unknown',
       stream: false,

@@ -5,6 +5,8 @@ import { createPriceResolver } from '../catalog/create-price-resolver.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import type { Config } from '../config/schema.js';
 import { createKeyResolver, hashKey } from '../pipeline/auth/key-resolver.js';
+import { createCatalogLimitPricing } from '../pipeline/limits/catalog-limit-pricing.js';
+import { createFlatPricing } from '../pipeline/limits/limit-pricing.js';
 import { openLimits } from '../pipeline/limits/open-limits.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
 import { createHttpClient } from '../providers/http/http-client.js';
@@ -12,8 +14,8 @@ import type { RunningSandbox } from '../sandbox/index.js';
 import { loadMasterKey } from '../security/master-key.js';
 import { createSecretBox } from '../security/secret-box.js';
 import { createBatchingUsageRecorder } from '../storage/batching-usage-recorder.js';
-import { openStorage } from '../storage/open-storage.js';
-import type { KeyStore, UsageStore } from '../storage/types.js';
+import { openStorage, type Storage, type StorageOptions } from '../storage/open-storage.js';
+import type { KeyStore } from '../storage/types.js';
 import { buildProviders } from './build-providers.js';
 import { createServer } from './create-server.js';
 import { Gateway } from './gateway.js';
@@ -33,7 +35,7 @@ export interface RunningGateway {
   devKey: string | undefined;
   sandbox: RunningSandbox | undefined;
   /** The stores, for tools and tests that read what the gateway wrote. */
-  storage: { keys: KeyStore; usage: UsageStore };
+  storage: Storage;
   close(): Promise<void>;
 }
 
@@ -64,9 +66,27 @@ async function syncConfiguredKeys(config: Config, keys: KeyStore): Promise<void>
       hash: hashKey(key.key),
       prefix: keyPrefix(key.key),
       models: key.models ?? null,
+      processing: key.processing ?? null,
+      allowRouteOverride: key.allowRouteOverride,
+      limits: key.limits ?? {},
+      budget: key.budget ?? {},
       source: 'config',
     });
   }
+}
+
+/** The configured backend: SQLite in the data directory, or the cluster's PostgreSQL. */
+export function storageOptionsOf(config: Config): StorageOptions {
+  const storage = config.storage;
+  if (storage.type === 'sqlite') return { type: 'sqlite', dataDir: storage.dataDir };
+  if (storage.url === undefined) throw new Error('storage.type postgres needs storage.url');
+  return {
+    type: 'postgres',
+    url: storage.url,
+    poolSize: storage.poolSize,
+    statementTimeoutMs: storage.statementTimeoutMs,
+    ...(storage.schema === undefined ? {} : { schema: storage.schema }),
+  };
 }
 
 /** True when every provider is the built-in sandbox: the embedded default or a sandbox-only config. */
@@ -82,7 +102,7 @@ export function isSandboxOnly(config: Config): boolean {
  */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, log } = options;
-  const storage = await openStorage({ type: config.storage.type, dataDir: config.storage.dataDir });
+  const storage = await openStorage(storageOptionsOf(config));
   await syncConfiguredKeys(config, storage.keys);
   let devKey: string | undefined;
   if (isSandboxOnly(config)) {
@@ -101,30 +121,45 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const { providers, sandbox } = await buildProviders(config, http, log);
   const usage = createBatchingUsageRecorder(storage.usage, { ...config.usage, log });
+  const registry = new ModelRegistry(config, providers);
   const pricing = createPriceResolver({
     catalog: loadCatalog(),
     deployments: config.deployments,
     providers: config.providers,
   });
-  const limits = await openLimits(config, { log });
+  const metrics = registry.routing.metrics;
+  const limits = await openLimits(config, {
+    log,
+    pricing: createCatalogLimitPricing(pricing, createFlatPricing(config.limits.defaultPrice)),
+    onRejection: (dimension) => metrics.limitRejections.inc({ dimension }),
+  });
   const unpriced = pricing.unpricedDeployments();
   if (unpriced.length > 0) log.warn({ deployments: unpriced }, 'no price known: usage rows get a null cost');
-  const registry = new ModelRegistry(config, providers);
   const shedder = new LoadShedder({
     maxEventLoopLagMs: config.server.maxEventLoopLagMs,
     maxInflightRequests: config.server.maxInflightRequests,
-    onSample: (lagSeconds) => registry.routing.metrics.eventLoopLag.set(lagSeconds),
+    onSample: (lagSeconds) => metrics.eventLoopLag.set(lagSeconds),
   });
+  const keys = createKeyResolver(storage.keys, {
+    teams: storage.teams,
+    defaults: config.limits.defaultKey,
+    refreshIntervalMs: config.storage.refreshIntervalMs,
+    onUnavailable: config.storage.onUnavailable,
+    isWriteHealthy: () => usage.isHealthy?.() ?? true,
+    log,
+    awsKeyPairs: storage.awsKeyPairs,
+    // Only the CLI creates the master key; a gateway without one simply has no SigV4 pairs to open.
+    openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: false })),
+  });
+  if (!config.governance.enabled)
+    log.warn('governance is off: no key auth, limits or usage rows (benchmarks only)');
   const gateway = new Gateway({
     shedder,
     pricing,
     limits: limits.options,
     log,
-    keys: createKeyResolver(storage.keys, {
-      awsKeyPairs: storage.awsKeyPairs,
-      // Only the CLI creates the master key; a gateway without one simply has no SigV4 pairs to open.
-      openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: false })),
-    }),
+    keys,
+    governance: config.governance.enabled,
     registry,
     usage,
     upstreamTimeoutMs: config.server.upstreamTimeoutMs,
@@ -154,6 +189,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await sandbox?.close();
     } finally {
       shedder.close();
+      keys.close();
       await limits.close();
       await storage.close();
     }
@@ -163,7 +199,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway,
     devKey,
     sandbox,
-    storage: { keys: storage.keys, usage: storage.usage },
+    storage,
     close: () => {
       closing ??= close();
       return closing;

@@ -3,7 +3,114 @@
  * (memory, SQLite, later PostgreSQL/Redis) must pass.
  */
 
-export interface VirtualKeyRecord {
+/** What a key (and the user it belongs to) may do on the admin API. Model calls need no role. */
+export type Role = 'admin' | 'team-admin' | 'member';
+
+/** Rate limits of a team or key; an omitted field is not enforced at that level. */
+export interface RateLimits {
+  rpm?: number;
+  tpm?: number;
+  concurrency?: number;
+}
+
+/** A USD budget per UTC day and/or month; `hard` (default) refuses once spent, `alert` only logs. */
+export interface Budget {
+  usdPerDay?: number;
+  usdPerMonth?: number;
+  mode?: 'hard' | 'alert';
+}
+
+/**
+ * The policy fields a team and a key both carry. A key's effective policy is the intersection of its
+ * own and its team's: models and residency narrow, and both scopes' limits and budgets are enforced.
+ */
+export interface PolicyFields {
+  /** Public model names allowed; null = all. */
+  models: string[] | null;
+  /** Residency: only deployments processing in these geographies/regions (`eu`, `eu-west-1` …); null = any. */
+  processing: string[] | null;
+  limits: RateLimits;
+  budget: Budget;
+  /** Free-form labels (cost centre, owner …), copied onto nothing on the hot path; for reports and the API. */
+  tags: Record<string, string>;
+}
+
+export interface TeamRecord extends PolicyFields {
+  id: string;
+  /** Unique among teams that are not deleted. */
+  name: string;
+  createdAt: number;
+  /** Last change (create, update, delete); drives the replicas' incremental refresh. */
+  updatedAt: number;
+  /** Soft delete: the team's keys stop authenticating; rows stay for reports. */
+  deletedAt: number | null;
+}
+
+export type NewTeam = { name: string } & Partial<PolicyFields>;
+export type TeamPatch = Partial<{ name: string } & PolicyFields>;
+
+export interface UserRecord {
+  id: string;
+  /** Unique among users that are not deleted (case-insensitive). */
+  email: string;
+  displayName: string | null;
+  /** null only for admins, who belong to no team. */
+  teamId: string | null;
+  role: Role;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+}
+
+export type NewUser = { email: string; displayName?: string | null; teamId: string | null; role: Role };
+export type UserPatch = Partial<{ displayName: string | null; teamId: string | null; role: Role }>;
+
+/**
+ * Teams: a duplicate live name (case-sensitive) throws `DuplicateKeyError`. Patches: a field left
+ * undefined is kept, anything else (null included) replaces the stored value whole (objects are not
+ * merged). `at` defaults to now and becomes `updatedAt` (and `deletedAt` for `delete`).
+ */
+export interface TeamStore {
+  /** `createdAt` = `updatedAt` = now. */
+  insert(team: NewTeam): Promise<TeamRecord>;
+  /** Applies the fields given; undefined when no live team has that id. A name clash throws `DuplicateKeyError`. */
+  update(id: string, patch: TeamPatch, at?: number): Promise<TeamRecord | undefined>;
+  /** The team, deleted or not (callers check `deletedAt`). */
+  findById(id: string): Promise<TeamRecord | undefined>;
+  /** The live team with that name, else the most recently created deleted one. */
+  findByName(name: string): Promise<TeamRecord | undefined>;
+  /** Live teams, oldest first (creation order). */
+  list(): Promise<TeamRecord[]>;
+  /**
+   * Every team (deleted included) changed after `since` (epoch ms, exclusive), oldest change first
+   * (ties in creation order).
+   */
+  listUpdatedSince(since: number): Promise<TeamRecord[]>;
+  /** Soft-deletes; false when no live team has that id. */
+  delete(id: string, at?: number): Promise<boolean>;
+}
+
+/**
+ * Users: a duplicate live email throws `DuplicateKeyError` (emails compare after `toLowerCase()`, see
+ * `normalizeEmail`; stored as given); a `teamId` naming no live team (unknown or deleted) throws
+ * `UnknownKeyError`. Patches and `at` work as for teams.
+ */
+export interface UserStore {
+  /** `createdAt` = `updatedAt` = now. */
+  insert(user: NewUser): Promise<UserRecord>;
+  /** Applies the fields given; undefined when no live user has that id. */
+  update(id: string, patch: UserPatch, at?: number): Promise<UserRecord | undefined>;
+  /** The user, deleted or not (callers check `deletedAt`). */
+  findById(id: string): Promise<UserRecord | undefined>;
+  /** The live user with that email (any case), else the most recently created deleted one. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Live users, oldest first (creation order); only those of one team when `teamId` is given. */
+  list(filter?: { teamId?: string }): Promise<UserRecord[]>;
+  /** Soft-deletes; false when no live user has that id. */
+  delete(id: string, at?: number): Promise<boolean>;
+}
+
+export interface VirtualKeyRecord extends PolicyFields {
   id: string;
   name: string;
   /** The first characters of the secret, safe to show in lists (e.g. `sk-cvg-AbCd`). */
@@ -13,32 +120,94 @@ export interface VirtualKeyRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
-  /** Public model names the key may use; null = all. */
-  models: string[] | null;
   /** Where the key came from: issued by the CLI/admin API, declared in config, or the dev key. */
   source: 'issued' | 'config' | 'dev';
+  /** The team whose limits, budget, models and residency also apply; null = no team. */
+  teamId: string | null;
+  /** The user the key was issued to; null for service keys. */
+  userId: string | null;
+  /** Admin API rights of this key; `member` has none. */
+  role: Role;
+  /** May steer routing per request (`x-converge-route`, `x-converge-max-cost-usd`). */
+  allowRouteOverride: boolean;
+  /** Last change (insert, update, revoke, rotation); drives the replicas' incremental refresh. */
+  updatedAt: number;
+  /** Set on the old key by a rotation: the id of the key that replaces it (the old one expires later). */
+  replacedBy: string | null;
 }
 
-export interface NewVirtualKey {
+/** Names are unique among live keys: not revoked and not replaced by a rotation. */
+export type NewVirtualKey = {
   name: string;
   hash: string;
   prefix: string;
   expiresAt?: number | null;
-  models?: string[] | null;
   source: VirtualKeyRecord['source'];
-}
+  teamId?: string | null;
+  userId?: string | null;
+  role?: Role;
+  allowRouteOverride?: boolean;
+} & Partial<PolicyFields>;
 
+export type KeyPatch = Partial<
+  Pick<VirtualKeyRecord, 'name' | 'expiresAt' | 'role' | 'allowRouteOverride'> & PolicyFields
+>;
+
+/**
+ * Virtual keys. A live key is neither revoked nor replaced (`replacedBy` null). `teamId` and `userId`
+ * are stored as given, not checked (callers validate them). `at` defaults to now and becomes
+ * `updatedAt`; every write that changes a key moves its `updatedAt`.
+ */
 export interface KeyStore {
-  /** Inserts a key; a duplicate name among live keys or a duplicate hash throws `DuplicateKeyError`. */
+  /**
+   * Inserts a key (`createdAt` = `updatedAt` = now); a duplicate name among live keys or a duplicate
+   * hash (any key's, revoked ones included) throws `DuplicateKeyError` and writes nothing.
+   */
   insert(key: NewVirtualKey): Promise<VirtualKeyRecord>;
-  /** Inserts or updates by name (for keys declared in config), keeping the id. */
+  /**
+   * Inserts or updates by name (for keys declared in config): the key `findByName` returns gets every
+   * field of `key` (omitted ones reset to their defaults) and is live again; id and `createdAt` stay.
+   * `updatedAt` only moves when something changed.
+   */
   upsertByName(key: NewVirtualKey): Promise<VirtualKeyRecord>;
   findByHash(hash: string): Promise<VirtualKeyRecord | undefined>;
   findById(id: string): Promise<VirtualKeyRecord | undefined>;
+  /** The live key with that name, else the most recently created one with it (revoked or replaced). */
   findByName(name: string): Promise<VirtualKeyRecord | undefined>;
+  /** Every key, revoked and replaced ones included, oldest first (creation order). */
   list(): Promise<VirtualKeyRecord[]>;
-  /** Revokes by id or name; returns false when no live key matched. */
+  /**
+   * Every key (revoked and replaced included) changed after `since` (epoch ms, exclusive), oldest
+   * change first (ties in creation order).
+   */
+  listUpdatedSince(since: number): Promise<VirtualKeyRecord[]>;
+  /**
+   * Sets `revokedAt` and `updatedAt` to `at`. By id: the key unless already revoked (a replaced key
+   * included, which cuts its overlap short). By name, when no unrevoked key has that id: every
+   * unrevoked key with that name, i.e. the live one and a predecessor still in its overlap. Returns
+   * false when nothing was revoked.
+   */
   revoke(idOrName: string, at?: number): Promise<boolean>;
+  /**
+   * Applies the fields given to a live key (undefined = keep; anything else, null included, replaces
+   * the stored value whole); undefined when no live key has that id. A name clash throws
+   * `DuplicateKeyError` and changes nothing.
+   */
+  update(id: string, patch: KeyPatch, at?: number): Promise<VirtualKeyRecord | undefined>;
+  /**
+   * Rotation with overlap, atomically: inserts `next` (same name, source, team, user, role, route
+   * override and policy as the old key; created at `at`; expiring at `next.expiresAt`, never when
+   * omitted), sets the old key's `replacedBy` to the new id and its `expiresAt` to `oldExpiresAt`
+   * (the end of the overlap; never later than an expiry it had), both `updatedAt` = `at`.
+   * Undefined when no live key has `id`; a hash already in use throws `DuplicateKeyError` and
+   * writes nothing.
+   */
+  rotate(
+    id: string,
+    next: Pick<NewVirtualKey, 'hash' | 'prefix'> & { expiresAt?: number | null },
+    oldExpiresAt: number,
+    at?: number,
+  ): Promise<{ old: VirtualKeyRecord; created: VirtualKeyRecord } | undefined>;
 }
 
 /**
@@ -108,6 +277,8 @@ export interface UsageRow {
   createdAt: number;
   keyId: string | null;
   keyName: string | null;
+  /** The key's team when the request was made; null for keys without a team or unauthenticated calls. */
+  teamId: string | null;
   dialect: string;
   operation: string;
   stream: boolean;
@@ -136,17 +307,61 @@ export interface UsageRow {
 }
 
 export interface UsageQuery {
+  /** Epoch ms, inclusive. */
   since?: number;
+  /** Epoch ms, exclusive. */
   until?: number;
   keyId?: string;
+  teamId?: string;
+  /** Matches `modelRequested`. */
+  model?: string;
+  provider?: string;
   status?: UsageStatus;
+  /** Newest first; at most this many rows. */
   limit?: number;
+  /** Rows to skip before the first returned (pagination; with `limit`). Non-negative integer. */
+  offset?: number;
+}
+
+export type UsageGroupBy = 'team' | 'key' | 'model' | 'provider' | 'day';
+
+/** One group of a usage summary. Sums are exact: cost is summed in integer nano-dollars, then converted. */
+export interface UsageSummaryRow {
+  /**
+   * The group's value: team id, key id, requested model, provider, or UTC day `YYYY-MM-DD`; null
+   * for rows without one (no team, no key, no provider reached).
+   */
+  group: string | null;
+  /**
+   * For `key`: the key name on the group's newest matching row (latest `createdAt`; ties: last
+   * inserted); otherwise null.
+   */
+  label: string | null;
+  requests: number;
+  /** Rows with status `ok`. */
+  succeeded: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum of priced rows, USD (from nano-dollars); unpriced rows count as 0. */
+  costUsd: number;
+}
+
+export interface UsageSummaryQuery extends Omit<UsageQuery, 'limit' | 'offset'> {
+  by: UsageGroupBy;
 }
 
 export interface UsageStore {
   insertMany(rows: readonly UsageRow[]): Promise<void>;
   query(query?: UsageQuery): Promise<UsageRow[]>;
   count(query?: UsageQuery): Promise<number>;
+  /**
+   * Totals per group over the rows the filters match, largest cost first (ties: group ascending by
+   * code point, i.e. binary / `COLLATE "C"`, null last). An unknown `by` is a RangeError.
+   */
+  summarize(query: UsageSummaryQuery): Promise<UsageSummaryRow[]>;
 }
 
 /** Accepts rows on the hot path without waiting; writes them in batches. */
@@ -154,6 +369,8 @@ export interface UsageRecorder {
   record(row: UsageRow): void;
   /** Writes everything buffered so far. */
   flush(): Promise<void>;
+  /** False while the store refuses writes (rows stay buffered); absent = always healthy. */
+  isHealthy?(): boolean;
   /** Flushes and stops the timer; later `record` calls are written synchronously on the next flush. */
   close(): Promise<void>;
 }

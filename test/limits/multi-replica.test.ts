@@ -131,11 +131,13 @@ describe('three gateway processes sharing one Redis', () => {
     await writeFile(configPath, JSON.stringify(config));
     // The keys, written once to the store every replica reads (PostgreSQL's role in a cluster).
     const storage = await openStorage({ type: 'sqlite', dataDir });
-    for (const key of [...rateKeys, budgetKey, warmupKey]) {
+    for (const key of config.keys ?? []) {
       await storage.keys.upsertByName({
         name: key.name,
         hash: hashKey(key.key),
         prefix: key.key.slice(0, 11),
+        limits: key.limits ?? {},
+        budget: key.budget ?? {},
         source: 'config',
       });
     }

@@ -22,6 +22,7 @@ const BEDROCK_ERRORS: Record<GatewayErrorCode, BedrockError> = {
   invalid_json: validation(),
   invalid_request: validation(),
   unsupported_parameter: validation(),
+  duplicate_name: validation(),
   context_length_exceeded: validation(),
   authentication_required: { name: 'MissingAuthenticationTokenException', status: 403 },
   invalid_api_key: { name: 'UnrecognizedClientException', status: 403 },
@@ -51,6 +52,7 @@ const BEDROCK_ERRORS: Record<GatewayErrorCode, BedrockError> = {
   overloaded: unavailable,
   shutting_down: unavailable,
   limits_unavailable: unavailable,
+  storage_unavailable: unavailable,
   cancelled: { name: 'InternalServerException', status: 499 },
   internal_error: { name: 'InternalServerException', status: 500 },
 };

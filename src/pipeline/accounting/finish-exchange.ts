@@ -61,6 +61,7 @@ export async function buildUsageRow(context: GatewayContext, end: ExchangeEnd): 
     createdAt: context.receivedAt,
     keyId: context.principal?.keyId ?? null,
     keyName: context.principal?.keyName ?? null,
+    teamId: context.principal?.teamId ?? null,
     dialect: context.dialect,
     operation: parsed?.operation ?? 'unknown',
     stream: parsed?.operation === 'chat' && parsed.request.stream,

@@ -6,7 +6,7 @@ import type { GatewayContext, Principal } from '../gateway-context.js';
 import { createAuthStage } from './auth-stage.js';
 import type { KeyResolver } from './key-resolver.js';
 
-const principal: Principal = { keyId: 'key_1', keyName: 'ci', models: null };
+const principal: Principal = { keyId: 'key_1', keyName: 'ci', teamId: null, role: 'member', models: null };
 
 function contextWith(fields: Partial<GatewayContext>): GatewayContext {
   return {
@@ -34,7 +34,9 @@ function contextWith(fields: Partial<GatewayContext>): GatewayContext {
 const keys: KeyResolver = {
   resolve: vi.fn(async () => principal),
   resolveAccessKey: vi.fn(async () => undefined),
-  invalidate: () => {},
+  invalidate: async () => {},
+  isAvailable: () => true,
+  close: () => {},
 };
 
 describe('auth stage', () => {

@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { GatewayError } from '../../core/gateway-error.js';
 import { ACCESS_KEY_ID_PATTERN } from '../../security/generate-aws-key-pair.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import type { AwsKeyPairRecord, AwsKeyPairStore, KeyStore, VirtualKeyRecord } from '../../storage/types.js';
+import type { AwsKeyPairRecord, AwsKeyPairStore, KeyStore, TeamStore } from '../../storage/types.js';
 import type { Principal } from '../gateway-context.js';
+import type { KeyDefaults } from './build-principal.js';
+import { KeySnapshot, type SnapshotLog } from './key-snapshot.js';
 
 export function hashKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -21,11 +24,26 @@ export interface KeyResolver {
    * the pair or its virtual key is unknown, revoked or expired.
    */
   resolveAccessKey(accessKeyId: string): Promise<AccessKeyGrant | undefined>;
-  /** Drops cached entries, e.g. after a key was revoked. */
-  invalidate(): void;
+  /** Re-reads what changed in the stores now (after an admin write); resolves when applied. */
+  invalidate(): Promise<void>;
+  /** False while the stores cannot be read (or written: see `KeyResolverOptions.isWriteHealthy`). */
+  isAvailable(): boolean;
+  /** Stops the refresh timer. */
+  close(): void;
 }
 
 export interface KeyResolverOptions {
+  /** Teams, whose rules narrow their keys'; without it keys have no team policy. */
+  teams?: TeamStore;
+  /** Limits and budget of keys that set none (`limits.defaultKey`). */
+  defaults?: KeyDefaults;
+  /** How often every replica re-reads changed keys and teams (revocations land within this). Default 2 s. */
+  refreshIntervalMs?: number;
+  /** When the stores cannot be reached: keep serving from memory, or refuse with 503 `storage_unavailable`. */
+  onUnavailable?: 'fail-open' | 'fail-closed';
+  /** Another health signal that counts as "storage unavailable" (the usage writer failing). */
+  isWriteHealthy?: () => boolean;
+  log?: SnapshotLog;
   cacheTtlMs?: number;
   maxEntries?: number;
   /** Where gateway-issued AWS key pairs live; without it every access key id is unknown. */
@@ -35,17 +53,13 @@ export interface KeyResolverOptions {
    * an AWS key pair never needs a master key.
    */
   openSecretBox?: () => SecretBox;
-}
-
-interface CacheEntry<T> {
-  value: T;
-  loadedAt: number;
+  clock?: () => number;
 }
 
 interface PairEntry {
   pair: AwsKeyPairRecord;
-  key: VirtualKeyRecord;
   secretAccessKey: string;
+  loadedAt: number;
 }
 
 function isLive(record: { revokedAt: number | null; expiresAt?: number | null }, now: number): boolean {
@@ -53,74 +67,104 @@ function isLive(record: { revokedAt: number | null; expiresAt?: number | null },
   return record.expiresAt === undefined || record.expiresAt === null || record.expiresAt > now;
 }
 
-function toPrincipal(record: VirtualKeyRecord): Principal {
-  return { keyId: record.id, keyName: record.name, models: record.models };
-}
-
-/** A small TTL cache that forgets everything when full, so it never grows without bound. */
-function createCache<T>(ttl: number, maxEntries: number) {
-  const entries = new Map<string, CacheEntry<T>>();
-  return {
-    async get(key: string, now: number, load: () => Promise<T>): Promise<T> {
-      const cached = entries.get(key);
-      if (cached !== undefined && now - cached.loadedAt < ttl) return cached.value;
-      const value = await load();
-      if (entries.size >= maxEntries) entries.clear();
-      entries.set(key, { value, loadedAt: now });
-      return value;
-    },
-    clear: () => entries.clear(),
-  };
-}
-
 /**
  * Resolves a presented secret to a principal by its SHA-256, and an AWS access key id to its
- * unsealed secret and principal, with short in-memory caches so the stores are not on the hot
- * path. Revocation and expiry are re-checked on every hit.
+ * unsealed secret and principal — from memory. Every key and team is held in a snapshot that each
+ * replica refreshes incrementally (`listUpdatedSince`) in the background, so no database sits on
+ * the request path: while the store is unreachable, requests keep being served from the snapshot
+ * (`fail-open`) or get 503 `storage_unavailable` (`fail-closed`). An unknown secret triggers at most
+ * one coalesced refresh at a time, so a key issued on another replica works at once and a flood of
+ * bad keys costs one query in flight. Revocation and expiry are re-checked on every hit.
  *
  * @example
- * const keys = createKeyResolver(storage.keys, {
- *   awsKeyPairs: storage.awsKeyPairs,
- *   openSecretBox: () => createSecretBox(loadMasterKey({ dataDir, create: false })),
- * });
+ * const keys = createKeyResolver(storage.keys, { teams: storage.teams, awsKeyPairs: storage.awsKeyPairs });
+ * const principal = await keys.resolve(secret);
  */
 export function createKeyResolver(store: KeyStore, options: KeyResolverOptions = {}): KeyResolver {
-  const ttl = options.cacheTtlMs ?? 30_000;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const byHash = createCache<VirtualKeyRecord | undefined>(ttl, maxEntries);
-  const byAccessKey = createCache<PairEntry | undefined>(ttl, maxEntries);
+  const clock = options.clock ?? Date.now;
+  const snapshot = new KeySnapshot(store, options.teams, options.defaults ?? {}, options.log);
+  const pairTtl = options.cacheTtlMs ?? 30_000;
+  const maxPairs = options.maxEntries ?? 10_000;
+  const pairs = new Map<string, PairEntry | undefined>();
+  const pairLoadedAt = new Map<string, number>();
   let secretBox: SecretBox | undefined;
+  const failClosed = options.onUnavailable === 'fail-closed';
+  const timer = setInterval(() => void snapshot.refresh(), options.refreshIntervalMs ?? 2_000);
+  timer.unref();
 
-  async function loadPair(accessKeyId: string): Promise<PairEntry | undefined> {
+  function isAvailable(): boolean {
+    return snapshot.healthy && (options.isWriteHealthy?.() ?? true);
+  }
+
+  function assertAvailable(): void {
+    if (failClosed && !isAvailable()) {
+      throw new GatewayError('storage_unavailable', 'Keys and usage cannot be checked right now.', {
+        isRetryable: true,
+        retryAfterMs: 1_000,
+      });
+    }
+  }
+
+  async function loadPair(accessKeyId: string, now: number): Promise<PairEntry | undefined> {
     const pair = await options.awsKeyPairs?.findByAccessKeyId(accessKeyId);
     if (pair === undefined || options.openSecretBox === undefined) return undefined;
-    const key = await store.findById(pair.keyId);
-    if (key === undefined) return undefined;
     secretBox ??= options.openSecretBox();
-    return { pair, key, secretAccessKey: secretBox.open(pair.sealedSecret, pair.accessKeyId) };
+    return { pair, secretAccessKey: secretBox.open(pair.sealedSecret, pair.accessKeyId), loadedAt: now };
+  }
+
+  async function findPair(accessKeyId: string, now: number): Promise<PairEntry | undefined> {
+    const loadedAt = pairLoadedAt.get(accessKeyId);
+    if (loadedAt !== undefined && now - loadedAt < pairTtl) return pairs.get(accessKeyId);
+    const entry = await loadPair(accessKeyId, now);
+    if (pairs.size >= maxPairs) {
+      pairs.clear();
+      pairLoadedAt.clear();
+    }
+    pairs.set(accessKeyId, entry);
+    pairLoadedAt.set(accessKeyId, now);
+    return entry;
   }
 
   return {
     async resolve(secret) {
-      const now = Date.now();
+      await snapshot.ready();
+      assertAvailable();
       const hash = hashKey(secret);
-      const record = await byHash.get(hash, now, () => store.findByHash(hash));
-      if (record === undefined) return undefined;
+      let entry = snapshot.byHash(hash);
+      if (entry === undefined) {
+        await snapshot.refreshOnMiss();
+        entry = snapshot.byHash(hash);
+        if (entry === undefined) return undefined;
+      }
       // The map lookup already matched; compare in constant time anyway so no code path leaks timing.
-      if (!timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-      return isLive(record, now) ? toPrincipal(record) : undefined;
+      if (!timingSafeEqual(Buffer.from(entry.record.hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+      return isLive(entry.record, clock()) ? snapshot.principalOf(entry) : undefined;
     },
     async resolveAccessKey(accessKeyId) {
       // Ids the gateway never issues are refused without touching the cache or the store.
       if (!ACCESS_KEY_ID_PATTERN.test(accessKeyId)) return undefined;
-      const now = Date.now();
-      const entry = await byAccessKey.get(accessKeyId, now, () => loadPair(accessKeyId));
-      if (entry === undefined || !isLive(entry.pair, now) || !isLive(entry.key, now)) return undefined;
-      return { secretAccessKey: entry.secretAccessKey, principal: toPrincipal(entry.key) };
+      await snapshot.ready();
+      assertAvailable();
+      const now = clock();
+      const pair = await findPair(accessKeyId, now);
+      if (pair === undefined || !isLive(pair.pair, now)) return undefined;
+      let entry = snapshot.byId(pair.pair.keyId);
+      if (entry === undefined) {
+        await snapshot.refreshOnMiss();
+        entry = snapshot.byId(pair.pair.keyId);
+      }
+      if (entry === undefined || !isLive(entry.record, now)) return undefined;
+      const principal = snapshot.principalOf(entry);
+      return principal === undefined ? undefined : { secretAccessKey: pair.secretAccessKey, principal };
     },
-    invalidate() {
-      byHash.clear();
-      byAccessKey.clear();
+    async invalidate() {
+      pairs.clear();
+      pairLoadedAt.clear();
+      await snapshot.refresh();
+    },
+    isAvailable,
+    close() {
+      clearInterval(timer);
     },
   };
 }

@@ -24,13 +24,14 @@ function formatSeconds(ms: number): string {
  * `requests`/`tokens`/`concurrency`/`budget`, which dialects use for their error types.
  *
  * @example
- * throw limitRejection(decision, [scope], { tokens: 1200 }, 'team-a');
+ * throw limitRejection(decision, [scope], { tokens: 1200 }, ['key `team-a`']);
  */
 export function limitRejection(
   decision: LimitDecision,
   scopes: readonly LimitScope[],
   cost: { tokens: number },
-  keyName: string,
+  /** Who each scope belongs to, for the message: ``key `ci` ``, ``team `search` ``. */
+  owners: readonly string[],
 ): GatewayError {
   const rejection = decision.rejection;
   const counters = decision.counters[rejection?.scopeIndex ?? 0];
@@ -39,13 +40,14 @@ export function limitRejection(
     throw new Error('limitRejection needs a refusal of one of the scopes');
   }
   const { dimension } = rejection;
+  const owner = owners[rejection.scopeIndex] ?? 'this key';
   const what = DESCRIPTIONS[dimension];
   if (dimension === 'budget-day' || dimension === 'budget-month') {
     const period = dimension === 'budget-day' ? 'day' : 'month';
     const retryAfterMs = msUntilPeriodEnd(period, decision.now);
     return new GatewayError(
       'budget_exceeded',
-      `The ${what} of key \`${keyName}\` is spent. It resets at the start of the next UTC ${period}.`,
+      `The ${what} of ${owner} is spent. It resets at the start of the next UTC ${period}.`,
       { retryAfterMs, details: { limit: 'budget', period } },
     );
   }
@@ -61,7 +63,7 @@ export function limitRejection(
   }
   return new GatewayError(
     'rate_limited',
-    `Rate limit reached for ${what} on key \`${keyName}\` (${usage}). Please try again in ${formatSeconds(retryAfterMs)}.`,
+    `Rate limit reached for ${what} on ${owner} (${usage}). Please try again in ${formatSeconds(retryAfterMs)}.`,
     { isRetryable: true, retryAfterMs, details: { limit: dimension } },
   );
 }
@@ -69,12 +71,12 @@ export function limitRejection(
 /**
  * A request whose estimate alone exceeds the key's TPM can never pass: say so instead of "retry".
  *
- * @example throw requestTooLargeForTpm(5_000, 1_000, 'team-a');
+ * @example throw requestTooLargeForTpm(5_000, 1_000, 'key `team-a`');
  */
-export function requestTooLargeForTpm(tokens: number, tpm: number, keyName: string): GatewayError {
+export function requestTooLargeForTpm(tokens: number, tpm: number, owner: string): GatewayError {
   return new GatewayError(
     'rate_limited',
-    `Request too large for tokens per minute (TPM) on key \`${keyName}\`: limit ${tpm}, requested about ${tokens} ` +
+    `Request too large for tokens per minute (TPM) on ${owner}: limit ${tpm}, requested about ${tokens} ` +
       '(prompt estimate + max output tokens). Lower max_tokens or shorten the prompt.',
     { details: { limit: 'tokens' } },
   );

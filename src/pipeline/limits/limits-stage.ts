@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../core/gateway-error.js';
 import { usdToMicros } from '../../limits/budget-periods.js';
-import type { LimitDecision, LimitScope, LimitStore, ScopeLimits } from '../../limits/limit-store.js';
+import type { LimitDecision, LimitDimension, LimitScope, LimitStore } from '../../limits/limit-store.js';
 import type { Stage } from '../compose.js';
 import type { GatewayContext, Principal } from '../gateway-context.js';
 import { estimateRequest, type RequestEstimate } from './estimate-request.js';
@@ -13,8 +13,8 @@ import { rateLimitHeaders } from './rate-limit-headers.js';
 
 export interface LimitsStageOptions {
   store: LimitStore;
-  /** The limits of the calling key (config, defaults, later the admin API); undefined = none. */
-  limitsFor: (principal: Principal) => ScopeLimits | undefined;
+  /** The scopes to check for a caller; default: `principal.limitScopes` (key, then team). */
+  scopesFor?: (principal: Principal) => readonly LimitScope[] | undefined;
   pricing: LimitPricing;
   /** What to do when the store cannot answer: serve unlimited, or refuse with 503. */
   onStoreError: 'fail-open' | 'fail-closed';
@@ -24,20 +24,24 @@ export interface LimitsStageOptions {
   leaseMs: number;
   /** Epoch ms; injectable so tests control the minute windows. */
   clock?: () => number;
+  /** Counts refusals (the `converge_limit_rejections_total` metric). */
+  onRejection?: (dimension: LimitDimension) => void;
 }
 
-function hasLimits(limits: ScopeLimits | undefined): limits is ScopeLimits {
+function hasLimits(scope: LimitScope): boolean {
+  const limits = scope.limits;
   return (
-    limits !== undefined &&
-    (limits.rpm !== undefined ||
-      limits.tpm !== undefined ||
-      limits.concurrency !== undefined ||
-      (limits.budgets?.length ?? 0) > 0)
+    limits.rpm !== undefined ||
+    limits.tpm !== undefined ||
+    limits.concurrency !== undefined ||
+    (limits.budgets?.length ?? 0) > 0
   );
 }
 
 interface Attempt {
-  scope: LimitScope;
+  scopes: readonly LimitScope[];
+  /** Who each scope belongs to, for messages (``key `ci` ``, ``team `search` ``). */
+  owners: string[];
   estimate: RequestEstimate;
   tokens: number;
   costMicros: number;
@@ -45,22 +49,50 @@ interface Attempt {
 
 /** Logs when an alert-only budget is crossed by this request (once per crossing, per replica view). */
 function logBudgetAlerts(context: GatewayContext, attempt: Attempt, decision: LimitDecision): void {
-  const counters = decision.counters[0];
-  for (const budget of attempt.scope.limits.budgets ?? []) {
-    if (budget.hard || counters === undefined) continue;
-    const spent = budget.period === 'day' ? counters.spentMicros.day : counters.spentMicros.month;
-    if (spent >= budget.limitMicros && spent - attempt.costMicros < budget.limitMicros) {
-      context.log.warn(
-        {
-          keyName: context.principal?.keyName,
-          period: budget.period,
-          spentMicros: spent,
-          limitMicros: budget.limitMicros,
-        },
-        'alert-only budget crossed',
-      );
+  attempt.scopes.forEach((scope, index) => {
+    const counters = decision.counters[index];
+    for (const budget of scope.limits.budgets ?? []) {
+      if (budget.hard || counters === undefined) continue;
+      const spent = budget.period === 'day' ? counters.spentMicros.day : counters.spentMicros.month;
+      if (spent >= budget.limitMicros && spent - attempt.costMicros < budget.limitMicros) {
+        context.log.warn(
+          {
+            scope: attempt.owners[index],
+            period: budget.period,
+            spentMicros: spent,
+            limitMicros: budget.limitMicros,
+          },
+          'alert-only budget crossed',
+        );
+      }
     }
-  }
+  });
+}
+
+function ownerOf(scope: LimitScope, principal: Principal): string {
+  return scope.id.startsWith('team:')
+    ? `team \`${principal.teamName ?? scope.id.slice(5)}\``
+    : `key \`${principal.keyName}\``;
+}
+
+/** The headers of the scope with the least left, dimension by dimension. */
+function mergedHeaders(attempt: Attempt, decision: LimitDecision, now: number): Record<string, string> {
+  const merged: Record<string, string> = {};
+  attempt.scopes.forEach((scope, index) => {
+    const counters = decision.counters[index];
+    if (counters === undefined) return;
+    const headers = rateLimitHeaders(scope.limits, counters, now);
+    for (const name of ['requests', 'tokens']) {
+      const remaining = headers[`x-ratelimit-remaining-${name}`];
+      const known = merged[`x-ratelimit-remaining-${name}`];
+      if (remaining === undefined || (known !== undefined && Number(known) <= Number(remaining))) continue;
+      for (const part of ['limit', 'remaining', 'reset']) {
+        const value = headers[`x-ratelimit-${part}-${name}`];
+        if (value !== undefined) merged[`x-ratelimit-${part}-${name}`] = value;
+      }
+    }
+  });
+  return merged;
 }
 
 /** While the store is down every request fails the same way: log it once per interval, not per request. */
@@ -76,7 +108,7 @@ function createAcquirer(options: LimitsStageOptions) {
     try {
       return await options.store.acquire({
         reservationId: randomUUID(),
-        scopes: [attempt.scope],
+        scopes: attempt.scopes,
         tokens: attempt.tokens,
         costMicros: attempt.costMicros,
         now,
@@ -106,21 +138,20 @@ function prepare(
   options: LimitsStageOptions,
   context: GatewayContext,
   principal: Principal,
-  limits: ScopeLimits,
-) {
+  scopes: readonly LimitScope[],
+): Attempt {
   const parsed = context.parsed;
   if (parsed === undefined) throw new Error('limits stage ran before parse');
   const estimate = estimateRequest(parsed, options.defaultMaxOutputTokens);
   const tokens = estimate.promptTokens + estimate.maxOutputTokens;
-  if (limits.tpm !== undefined && tokens > limits.tpm) {
-    throw requestTooLargeForTpm(tokens, limits.tpm, principal.keyName);
-  }
-  const costMicros = hasBudget(limits) ? usdToMicros(options.pricing.maxCostUsd(context, estimate)) : 0;
-  return { scope: { id: `key:${principal.keyId}`, limits }, estimate, tokens, costMicros };
-}
-
-function hasBudget(limits: ScopeLimits): boolean {
-  return (limits.budgets?.length ?? 0) > 0;
+  const owners = scopes.map((scope) => ownerOf(scope, principal));
+  scopes.forEach((scope, index) => {
+    const tpm = scope.limits.tpm;
+    if (tpm !== undefined && tokens > tpm) throw requestTooLargeForTpm(tokens, tpm, owners[index] ?? '');
+  });
+  const budgeted = scopes.some((scope) => (scope.limits.budgets?.length ?? 0) > 0);
+  const costMicros = budgeted ? usdToMicros(options.pricing.maxCostUsd(context, estimate)) : 0;
+  return { scopes, owners, estimate, tokens, costMicros };
 }
 
 async function runReserved(context: GatewayContext, held: HeldReservation, next: () => Promise<void>) {
@@ -157,21 +188,20 @@ export function createLimitsStage(options: LimitsStageOptions | undefined): Stag
   const clock = options.clock ?? Date.now;
   const acquire = createAcquirer(options);
   let renewer: LeaseRenewer | undefined;
+  const scopesFor = options.scopesFor ?? ((principal: Principal) => principal.limitScopes);
   return async function limits(context, next) {
     const principal = context.principal;
-    const limits = principal === undefined ? undefined : options.limitsFor(principal);
-    if (principal === undefined || !hasLimits(limits)) return next();
-    const attempt = prepare(options, context, principal, limits);
+    const scopes = principal === undefined ? undefined : scopesFor(principal)?.filter(hasLimits);
+    if (principal === undefined || scopes === undefined || scopes.length === 0) return next();
+    const attempt = prepare(options, context, principal, scopes);
     const now = clock();
     const decision = await acquire(context, attempt, now);
     if (decision === undefined) return next();
-    const counters = decision.counters[0];
-    if (counters !== undefined) {
-      context.responseHeaders = { ...context.responseHeaders, ...rateLimitHeaders(limits, counters, now) };
-    }
+    context.responseHeaders = { ...context.responseHeaders, ...mergedHeaders(attempt, decision, now) };
     const reservation = decision.reservation;
     if (!decision.allowed || reservation === undefined) {
-      throw limitRejection(decision, [attempt.scope], attempt, principal.keyName);
+      options.onRejection?.(decision.rejection?.dimension ?? 'requests');
+      throw limitRejection(decision, attempt.scopes, attempt, attempt.owners);
     }
     logBudgetAlerts(context, attempt, decision);
     renewer ??= createLeaseRenewer(options.store, { leaseMs: options.leaseMs, clock, log: context.log });

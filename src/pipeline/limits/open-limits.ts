@@ -2,12 +2,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { LimitStore } from '../../limits/limit-store.js';
 import { openLimitStore } from '../../limits/open-limit-store.js';
-import { configHasLimits, createKeyLimitsPolicy } from './key-limits-policy.js';
 import { createFlatPricing, type LimitPricing } from './limit-pricing.js';
 import type { LimitsStageOptions } from './limits-stage.js';
 
 export interface OpenedLimits {
-  /** For `new Gateway({ …, limits })`; undefined when no key has a limit (nothing is opened). */
+  /** For `new Gateway({ …, limits })`; undefined when governance is off (nothing is opened). */
   options: LimitsStageOptions | undefined;
   /** Saves memory spend / disconnects Redis. Call after the gateway drained. */
   close(): Promise<void>;
@@ -15,15 +14,19 @@ export interface OpenedLimits {
 
 export interface OpenLimitsOptions {
   log: Logger;
-  /** Replaces the flat default price (the catalog's pricing, once wired). */
+  /** Budget prices: the catalog's (`createCatalogLimitPricing`); default the flat `limits.defaultPrice`. */
   pricing?: LimitPricing;
+  /** Counts refusals (the `converge_limit_rejections_total` metric). */
+  onRejection?: LimitsStageOptions['onRejection'];
   /** Epoch ms; for tests that control the minute windows. */
   clock?: () => number;
 }
 
 /**
- * Everything the limits stage needs, from the config: the store, each key's limits, pricing and
- * the store-failure policy. Opens nothing when no key (and no default) has a limit or budget.
+ * Everything the limits stage needs, from the config: the store, pricing and the store-failure
+ * policy. Each key's limits travel on its principal (`limitScopes`, built from the key store and the
+ * config's defaults), since the admin API can set them at any time. Opens nothing when
+ * `governance.enabled` is false.
  *
  * @example
  * const limits = await openLimits(config, { log });
@@ -32,10 +35,10 @@ export interface OpenLimitsOptions {
  * await limits.close();
  */
 export async function openLimits(
-  config: Pick<Config, 'keys' | 'limits' | 'storage'>,
+  config: Pick<Config, 'limits' | 'storage' | 'governance'>,
   options: OpenLimitsOptions,
 ): Promise<OpenedLimits> {
-  if (!configHasLimits(config)) return { options: undefined, close: async () => {} };
+  if (!config.governance.enabled) return { options: undefined, close: async () => {} };
   const store: LimitStore = await openLimitStore(config.limits, {
     dataDir: config.storage.dataDir,
     log: options.log,
@@ -43,12 +46,12 @@ export async function openLimits(
   return {
     options: {
       store,
-      limitsFor: createKeyLimitsPolicy(config),
       pricing: options.pricing ?? createFlatPricing(config.limits.defaultPrice),
       onStoreError: config.limits.onStoreError,
       defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
       leaseMs: config.limits.leaseMs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.onRejection === undefined ? {} : { onRejection: options.onRejection }),
     },
     close: () => store.close(),
   };

@@ -76,6 +76,7 @@ function routingRights(context: GatewayContext, routing: RoutingState) {
   const policy = principal === undefined ? undefined : routing.keyPolicy(principal.keyName);
   return {
     residency: principal?.processing ?? policy?.processing,
+    teamResidency: principal?.teamProcessing,
     mayOverride: principal?.allowRouteOverride ?? policy?.allowRouteOverride ?? false,
   };
 }
@@ -127,7 +128,11 @@ export async function planRoute(
   if (hints !== undefined) checkHints(context, hints, rights.mayOverride);
   const offered =
     hints?.deployments === undefined ? [...entry.targets] : applyRouteHint(entry, hints.deployments);
-  const resident = applyResidency(offered, [rights.residency, entry.processing], entry.name);
+  const resident = applyResidency(
+    offered,
+    [rights.residency, rights.teamResidency, entry.processing],
+    entry.name,
+  );
   const capable = filterByCapability(resident.targets, requiredCapabilities(parsed), entry.name);
   const fit = await measureAndFit(parsed, capable, entry.name);
   const outputCap = parsed.operation === 'chat' ? parsed.request.maxOutputTokens : 0;

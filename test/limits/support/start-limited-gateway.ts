@@ -56,6 +56,11 @@ export async function startLimitedGateway(options: LimitedGatewayOptions): Promi
         name: key.name,
         hash: hashKey(key.key),
         prefix: key.key.slice(0, 11),
+        models: key.models ?? null,
+        processing: key.processing ?? null,
+        allowRouteOverride: key.allowRouteOverride,
+        limits: key.limits ?? {},
+        budget: key.budget ?? {},
         source: 'config',
       });
     }
@@ -68,7 +73,7 @@ export async function startLimitedGateway(options: LimitedGatewayOptions): Promi
   const usage = new CollectingUsageRecorder();
   const gateway = new Gateway({
     log,
-    keys: createKeyResolver(keyStore),
+    keys: createKeyResolver(keyStore, { defaults: config.limits.defaultKey }),
     registry: new ModelRegistry(config, options.providers),
     usage,
     upstreamTimeoutMs: 30_000,

@@ -5,7 +5,6 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../config/load-config.js';
 import type { ConfigInput } from '../../config/schema.js';
-import { configHasLimits, createKeyLimitsPolicy } from './key-limits-policy.js';
 import { openLimits } from './open-limits.js';
 
 const key = (name: string, extra: Partial<NonNullable<ConfigInput['keys']>[number]> = {}) => ({
@@ -13,48 +12,8 @@ const key = (name: string, extra: Partial<NonNullable<ConfigInput['keys']>[numbe
   key: `sk-cvg-${name}-0000000000000000`,
   ...extra,
 });
-const principal = (keyName: string) => ({ keyId: `key_${keyName}`, keyName, models: null });
 
-describe('key limits from the config', () => {
-  it('layers each key over limits.defaultKey, field by field; other keys get the defaults', () => {
-    const config = parseConfig(
-      {
-        keys: [
-          key('own', { limits: { rpm: 5 }, budget: { usdPerMonth: 20 } }),
-          key('alert', { budget: { mode: 'alert' } }),
-          key('plain'),
-        ],
-        limits: { defaultKey: { limits: { rpm: 60, tpm: 10_000 }, budget: { usdPerDay: 1.5 } } },
-      },
-      'test',
-    );
-    const limitsFor = createKeyLimitsPolicy(config);
-    expect(limitsFor(principal('own'))).toEqual({
-      rpm: 5,
-      tpm: 10_000,
-      budgets: [
-        { period: 'day', limitMicros: 1_500_000, hard: true },
-        { period: 'month', limitMicros: 20_000_000, hard: true },
-      ],
-    });
-    expect(limitsFor(principal('alert')).budgets).toEqual([
-      { period: 'day', limitMicros: 1_500_000, hard: false },
-    ]);
-    expect(limitsFor(principal('issued-later'))).toEqual({
-      rpm: 60,
-      tpm: 10_000,
-      budgets: [{ period: 'day', limitMicros: 1_500_000, hard: true }],
-    });
-    expect(configHasLimits(config)).toBe(true);
-  });
-
-  it('knows when nothing is limited, so no store is opened', async () => {
-    const config = parseConfig({ keys: [key('a'), key('b', { budget: { mode: 'hard' } })] }, 'test');
-    expect(configHasLimits(config)).toBe(false);
-    const opened = await openLimits(config, { log: pino({ level: 'silent' }) });
-    expect(opened.options).toBeUndefined();
-  });
-
+describe('limits from the config', () => {
   it('opens a memory store that saves spend under the data directory by default', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'converge-open-limits-'));
     try {
@@ -76,6 +35,15 @@ describe('key limits from the config', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('opens nothing when governance is off', async () => {
+    const config = parseConfig(
+      { governance: { enabled: false }, limits: { defaultKey: { limits: { rpm: 1 } } } },
+      'test',
+    );
+    const opened = await openLimits(config, { log: pino({ level: 'silent' }) });
+    expect(opened.options).toBeUndefined();
   });
 
   it('rejects bad limit settings with the path', () => {
