@@ -2,10 +2,7 @@ import { pino } from 'pino';
 import type { ChatRequest } from '../../src/core/chat-request.js';
 import type { ChatResult } from '../../src/core/chat-result.js';
 import { safeParseJson } from '../../src/core/safe-parse-json.js';
-import type { StreamPart } from '../../src/core/stream-part.js';
 import { emptyUsage } from '../../src/core/usage.js';
-import type { RawResponse } from '../../src/dialects/dialect-writer.js';
-import { ChatChunkBuilder } from '../../src/dialects/openai/chat-chunk-builder.js';
 import { openAIFlavor } from '../../src/dialects/openai/openai-flavor.js';
 import { parseChatRequest } from '../../src/dialects/openai/parse-chat-request.js';
 import { parseJsonBody } from '../../src/dialects/openai/parse-json-body.js';
@@ -18,16 +15,15 @@ import { openAIChatOptions } from '../../src/providers/openai/openai-chat-option
 import { convertOpenAIChatResponse } from '../../src/providers/openai-compatible/convert-openai-chat-response.js';
 import { convertToOpenAIChatRequest } from '../../src/providers/openai-compatible/convert-to-openai-chat-request.js';
 import { openAIChatResponseSchema } from '../../src/providers/openai-compatible/openai-chat-api-schemas.js';
-import { convertOpenAIChatStream } from '../../src/providers/openai-compatible/openai-chat-stream.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { MemoryKeyStore } from '../../src/storage/memory/memory-key-store.js';
 import { BENCH_BODIES } from '../bench-targets.js';
 import type { MicroStage } from './measure-operation.js';
-import { UPSTREAM_CHAT_RESPONSE, upstreamStreamBody } from './upstream-samples.js';
+import { createStreamStages, nullResponse } from './stream-stages.js';
+import { UPSTREAM_CHAT_RESPONSE } from './upstream-samples.js';
 
 const log = pino({ level: 'silent' });
 const KEY = 'sk-bench-converge-virtual-key-0001';
-const STREAM_TOKENS = 100;
 
 function createContext(request: ChatRequest): GatewayContext {
   return {
@@ -41,7 +37,7 @@ function createContext(request: ChatRequest): GatewayContext {
     parseBody: () => ({ operation: 'chat', request }),
     modelHint: undefined,
     parsed: { operation: 'chat', request },
-    principal: { keyId: 'key_1', keyName: 'bench', models: null },
+    principal: { keyId: 'key_1', keyName: 'bench', teamId: null, role: 'member', models: null },
     attempts: [],
     warnings: [],
     usage: emptyUsage(),
@@ -54,32 +50,6 @@ function createContext(request: ChatRequest): GatewayContext {
 function stubProvider(name: string): Provider {
   const fail = () => Promise.reject(new Error('not called by the micro-benchmark'));
   return { name, type: 'openai', generate: fail, stream: fail };
-}
-
-/** A response sink that accepts writes and drops them: the writer's own cost, not the socket's. */
-function nullResponse(): RawResponse {
-  const sink = { writeHead: () => sink, end: () => sink, setHeader: () => sink, headersSent: false };
-  return sink as unknown as RawResponse;
-}
-
-function streamParts(): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'stream-start', warnings: [], modelId: 'gpt-4o-mini-2024-07-18' }];
-  parts.push({ type: 'text-start', id: 't0' });
-  for (let index = 0; index < STREAM_TOKENS; index++)
-    parts.push({ type: 'text-delta', id: 't0', delta: ' word' });
-  parts.push({ type: 'text-end', id: 't0' });
-  parts.push({
-    type: 'finish',
-    usage: { ...emptyUsage(), inputTokens: 11, outputTokens: 100 },
-    finishReason: { unified: 'length', raw: 'length' },
-  });
-  return parts;
-}
-
-async function drain(stream: AsyncIterable<StreamPart>): Promise<number> {
-  let count = 0;
-  for await (const _part of stream) count++;
-  return count;
 }
 
 /** Upstream JSON → ChatResult, as the OpenAI provider reads a non-streamed answer. */
@@ -146,41 +116,6 @@ function createResponseStages(context: GatewayContext): MicroStage[] {
   ];
 }
 
-function createStreamStages(context: GatewayContext): MicroStage[] {
-  const parts = streamParts();
-  const header = {
-    id: 'chatcmpl-1',
-    object: 'chat.completion.chunk' as const,
-    created: 1,
-    model: 'gpt-4o-mini',
-  };
-  const streamOptions = {
-    url: 'http://sandbox/v1/chat/completions',
-    signal: context.signal,
-    log,
-    providerType: 'openai',
-    warnings: [],
-  };
-  return [
-    {
-      stage: 'SSE serialize',
-      operation: `${STREAM_TOKENS}-token stream: parts → data: events (per stream)`,
-      run: () => {
-        const builder = new ChatChunkBuilder(header, openAIFlavor, false);
-        let bytes = 0;
-        for (const part of parts)
-          for (const chunk of builder.chunksFor(part)) bytes += `data: ${JSON.stringify(chunk)}\n\n`.length;
-        return bytes;
-      },
-    },
-    {
-      stage: 'SSE upstream parse',
-      operation: `${STREAM_TOKENS}-token upstream SSE → parts (per stream)`,
-      run: () => drain(convertOpenAIChatStream(upstreamStreamBody(), streamOptions)),
-    },
-  ];
-}
-
 /**
  * The hot path's stages, each as one operation on a small chat request: what the gateway does per
  * request besides waiting on the network.
@@ -191,6 +126,6 @@ export async function createHotPathStages(): Promise<MicroStage[]> {
   return [
     ...(await createRequestStages(context, request)),
     ...createResponseStages(context),
-    ...createStreamStages(context),
+    ...createStreamStages(context, log),
   ];
 }

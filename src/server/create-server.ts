@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type AdminDeps, registerAdminRoutes } from '../admin/register-admin-routes.js';
 import { ANTHROPIC_PREFIX, registerAnthropicRoutes } from '../dialects/anthropic/routes.js';
 import { registerAzureOpenAIRoutes } from '../dialects/azure-openai/routes.js';
 import { registerBedrockRoutes } from '../dialects/bedrock/routes.js';
@@ -10,6 +11,8 @@ import type { Gateway } from './gateway.js';
 
 export interface ServerOptions {
   bodyLimitBytes: number;
+  /** Serves the admin API (`/admin/v1`) with these dependencies; omitted = no admin API. */
+  admin?: AdminDeps | undefined;
   /** PEM key and certificate: serve TLS with ALPN (`h2`, `http/1.1`) instead of cleartext. */
   tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
 }
@@ -47,6 +50,10 @@ export function createServer(gateway: Gateway, options: ServerOptions): FastifyI
   app.get('/readyz', async (_request, reply) => {
     if (gateway.closing) return reply.code(503).send({ status: 'shutting_down' });
     const { registry } = gateway;
+    if (!gateway.keys.isAvailable()) {
+      // Still serving from memory (fail-open) or refusing (fail-closed): either way, say so.
+      return reply.code(503).send({ status: 'storage_unavailable', inflight: gateway.inflightCount });
+    }
     return {
       status: 'ready',
       models: registry.entries.length,
@@ -60,5 +67,6 @@ export function createServer(gateway: Gateway, options: ServerOptions): FastifyI
   app.register(async (scope) => registerBedrockRoutes(scope, gateway), { prefix: '/model' });
   app.register(async (scope) => registerAnthropicRoutes(scope, gateway), { prefix: ANTHROPIC_PREFIX });
   registerGeminiRoutes(app, gateway);
+  if (options.admin !== undefined) registerAdminRoutes(app, options.admin);
   return app;
 }

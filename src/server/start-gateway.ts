@@ -102,7 +102,15 @@ export function isSandboxOnly(config: Config): boolean {
  */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config, log } = options;
-  const storage = await openStorage(storageOptionsOf(config));
+  const storageOptions = storageOptionsOf(config);
+  const storage = await openStorage(
+    storageOptions.type === 'postgres'
+      ? {
+          ...storageOptions,
+          onError: (error) => log.warn({ err: error }, 'PostgreSQL connection lost; reconnecting on next query'),
+        }
+      : storageOptions,
+  );
   await syncConfiguredKeys(config, storage.keys);
   let devKey: string | undefined;
   if (isSandboxOnly(config)) {
@@ -165,8 +173,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     upstreamTimeoutMs: config.server.upstreamTimeoutMs,
   });
   const tls = config.server.tls;
+  const masterKey = config.admin.masterKey ?? process.env['CONVERGE_ADMIN_KEY'];
   const app = createServer(gateway, {
     bodyLimitBytes: config.server.bodyLimitBytes,
+    admin: {
+      storage,
+      authenticate: (secret) => keys.resolve(secret),
+      masterKey: masterKey === '' ? undefined : masterKey,
+      onChange: () => keys.invalidate(),
+      openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: true })),
+      log,
+    },
     tls:
       tls === undefined
         ? undefined

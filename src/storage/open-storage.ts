@@ -4,6 +4,7 @@ import { MemoryKeyStore } from './memory/memory-key-store.js';
 import { MemoryTeamStore } from './memory/memory-team-store.js';
 import { MemoryUsageStore } from './memory/memory-usage-store.js';
 import { MemoryUserStore } from './memory/memory-user-store.js';
+import type { PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 import { openSqliteDatabase } from './sqlite/open-sqlite-database.js';
 import { SqliteAwsKeyPairStore } from './sqlite/sqlite-aws-key-pair-store.js';
 import { SqliteKeyStore } from './sqlite/sqlite-key-store.js';
@@ -16,7 +17,7 @@ export type StorageOptions =
   | { type: 'sqlite'; dataDir: string }
   | { type: 'memory' }
   /** `url` like `postgres://user@127.0.0.1:5432/db`; the schema is migrated on open. */
-  | { type: 'postgres'; url: string; poolSize?: number };
+  | ({ type: 'postgres' } & PostgresStorageOptions);
 
 export interface Storage {
   readonly teams: TeamStore;
@@ -80,7 +81,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       return openSqliteStorage(options.dataDir);
     case 'postgres': {
       const { openPostgresStorage } = await import('./postgres/open-postgres-storage.js');
-      return openPostgresStorage({ url: options.url, poolSize: options.poolSize });
+      const { type: _type, ...postgres } = options;
+      return openPostgresStorage(postgres);
     }
   }
 }

@@ -115,21 +115,23 @@ export class KeySnapshot {
   }
 
   private applyTeams(teams: readonly TeamRecord[]): void {
+    // Compared by content, not `updatedAt`: two writes can share a millisecond, and the overlap
+    // re-reads the newest records every time.
     let changed = false;
     for (const team of teams) {
       const known = this.teams.get(team.id);
-      if (known === undefined || known.updatedAt !== team.updatedAt) changed = true;
+      if (known === undefined || JSON.stringify(known) !== JSON.stringify(team)) changed = true;
       this.teams.set(team.id, team);
       if (team.updatedAt > this.teamWatermark) this.teamWatermark = team.updatedAt;
     }
-    // Team rules are folded into principals: rebuild them all (teams change rarely).
+    // Team rules are folded into principals: rebuild them lazily (teams change rarely).
     if (changed) for (const entry of this.ids.values()) entry.principal = undefined;
   }
 
   private applyKeys(keys: readonly VirtualKeyRecord[]): void {
     for (const record of keys) {
       const known = this.ids.get(record.id);
-      if (known !== undefined && known.record.updatedAt === record.updatedAt) continue;
+      if (known !== undefined && JSON.stringify(known.record) === JSON.stringify(record)) continue;
       if (known !== undefined && known.record.hash !== record.hash) this.hashes.delete(known.record.hash);
       const entry: SnapshotEntry = { record };
       this.ids.set(record.id, entry);
