@@ -111,6 +111,11 @@ class BatchingUsageRecorder implements UsageRecorder {
     }
   }
 
+  /** False while the store keeps refusing writes (rows are buffered meanwhile). */
+  isHealthy(): boolean {
+    return this.consecutiveFailures === 0;
+  }
+
   flush(): Promise<void> {
     const target = this.nextSeq;
     if (this.lowestUnsettled() >= target) {

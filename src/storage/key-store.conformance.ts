@@ -1,19 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateKeyError, type KeyStore, type NewVirtualKey } from './types.js';
+import { describeKeyStoreChangeConformance } from './key-store-changes.conformance.js';
+import { hashOf, newKey } from './key-store-fixtures.js';
+import { DuplicateKeyError, type KeyStore } from './types.js';
 
 /** Opens a fresh, empty store for one test; `close` releases it afterwards. */
 export type KeyStoreFactory = () => Promise<{ store: KeyStore; close?: () => Promise<void> | void }>;
 
-function hashOf(label: string): string {
-  return label.padEnd(64, '0');
-}
-
-function newKey(name: string, overrides: Partial<NewVirtualKey> = {}): NewVirtualKey {
-  return { name, hash: hashOf(name), prefix: `sk-cvg-${name.slice(0, 4)}`, source: 'issued', ...overrides };
-}
-
 /**
- * The behaviour every `KeyStore` backend must share. Run it from each backend's test file:
+ * The behaviour every `KeyStore` backend must share (this file: insert, find, revoke, upsert, list;
+ * `key-store-changes.conformance.ts`: governance fields, update, rotate, listUpdatedSince). Run it
+ * from each backend's test file:
  *
  * @example
  * describeKeyStoreConformance('MemoryKeyStore', async () => ({ store: new MemoryKeyStore() }));
@@ -42,11 +38,22 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
         createdAt: expect.any(Number),
         expiresAt: null,
         revokedAt: null,
-        models: null,
         source: 'issued',
+        teamId: null,
+        userId: null,
+        role: 'member',
+        allowRouteOverride: false,
+        models: null,
+        processing: null,
+        limits: {},
+        budget: {},
+        tags: {},
+        updatedAt: record.createdAt,
+        replacedBy: null,
       });
       expect(record.createdAt).toBeGreaterThanOrEqual(before);
       expect(record.createdAt).toBeLessThanOrEqual(after);
+      expect(await store.findById(record.id)).toEqual(record);
       const other = await store.insert(newKey('other'));
       expect(other.id).not.toBe(record.id);
     });
@@ -63,7 +70,7 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
       const record = await store.insert(newKey('ci'));
       expect(await store.findById(record.id)).toEqual(record);
       await store.revoke(record.id, 7);
-      expect(await store.findById(record.id)).toEqual({ ...record, revokedAt: 7 });
+      expect(await store.findById(record.id)).toEqual({ ...record, revokedAt: 7, updatedAt: 7 });
       expect(await store.findById('key_missing')).toBeUndefined();
     });
 
@@ -86,21 +93,23 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
       expect(await store.findByName('ops')).toBeUndefined();
     });
 
-    it('revokes by id; the key is still found by hash, with revokedAt set', async () => {
+    it('revokes by id; the key is still found by hash, with revokedAt and updatedAt set', async () => {
       const record = await store.insert(newKey('ci'));
       expect(await store.revoke(record.id, 1_700_000_000_000)).toBe(true);
-      expect(await store.findByHash(record.hash)).toEqual({ ...record, revokedAt: 1_700_000_000_000 });
+      const revoked = { ...record, revokedAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000 };
+      expect(await store.findByHash(record.hash)).toEqual(revoked);
       expect(await store.revoke(record.id, 1_800_000_000_000)).toBe(false);
-      expect((await store.findByHash(record.hash))?.revokedAt).toBe(1_700_000_000_000);
+      expect(await store.findByHash(record.hash)).toEqual(revoked);
     });
 
     it('revokes by name, at the current time when none is given', async () => {
       const record = await store.insert(newKey('ci'));
       const before = Date.now();
       expect(await store.revoke('ci')).toBe(true);
-      const revokedAt = (await store.findByHash(record.hash))?.revokedAt;
-      expect(revokedAt).toBeGreaterThanOrEqual(before);
-      expect(revokedAt).toBeLessThanOrEqual(Date.now());
+      const revoked = await store.findByHash(record.hash);
+      expect(revoked?.revokedAt).toBeGreaterThanOrEqual(before);
+      expect(revoked?.revokedAt).toBeLessThanOrEqual(Date.now());
+      expect(revoked?.updatedAt).toBe(revoked?.revokedAt);
       expect(await store.revoke('ci')).toBe(false);
     });
 
@@ -128,7 +137,7 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
       await store.revoke('ci', 10);
       const second = await store.insert(newKey('ci', { hash: hashOf('second') }));
       await store.revoke('ci', 20);
-      expect(await store.findByName('ci')).toEqual({ ...second, revokedAt: 20 });
+      expect(await store.findByName('ci')).toEqual({ ...second, revokedAt: 20, updatedAt: 20 });
     });
 
     it('round-trips expiry times and null', async () => {
@@ -153,6 +162,8 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
       record.name = 'changed';
       const found = await store.findByHash(record.hash);
       found?.models?.push('c');
+      const listed = await store.list();
+      listed[0]?.models?.push('d');
       expect(await store.findByHash(record.hash)).toMatchObject({ name: 'ci', models: ['a'] });
     });
 
@@ -164,11 +175,20 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
 
     it('upsertByName updates a live key in place, keeping its id and creation time', async () => {
       const original = await store.insert(
-        newKey('cfg', { hash: hashOf('old'), expiresAt: 5, models: ['a'] }),
+        newKey('cfg', { hash: hashOf('old'), expiresAt: 5, models: ['a'], role: 'admin', tags: { a: 'b' } }),
       );
+      const before = Date.now();
       const updated = await store.upsertByName(
-        newKey('cfg', { hash: hashOf('new'), prefix: 'sk-cvg-NEW', source: 'config', models: null }),
+        newKey('cfg', {
+          hash: hashOf('new'),
+          prefix: 'sk-cvg-NEW',
+          source: 'config',
+          models: null,
+          teamId: 'team_cfg',
+          limits: { rpm: 60 },
+        }),
       );
+      // Every field comes from the new declaration; omitted ones go back to their defaults.
       expect(updated).toEqual({
         ...original,
         hash: hashOf('new'),
@@ -176,23 +196,39 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
         source: 'config',
         models: null,
         expiresAt: null,
+        role: 'member',
+        tags: {},
+        teamId: 'team_cfg',
+        limits: { rpm: 60 },
+        updatedAt: expect.any(Number),
       });
+      expect(updated.updatedAt).toBeGreaterThanOrEqual(before);
+      expect(updated.updatedAt).toBeLessThanOrEqual(Date.now());
       expect(await store.findByHash(hashOf('old'))).toBeUndefined();
       expect(await store.list()).toEqual([updated]);
     });
 
     it('upsertByName is idempotent for an unchanged key (a restart with the same config)', async () => {
-      const first = await store.upsertByName(newKey('cfg', { source: 'config' }));
-      const second = await store.upsertByName(newKey('cfg', { source: 'config' }));
-      expect(second).toEqual(first);
-      expect(await store.list()).toHaveLength(1);
+      const declared = newKey('cfg', {
+        source: 'config',
+        models: ['m'],
+        limits: { rpm: 1 },
+        tags: { x: 'y' },
+      });
+      const first = await store.upsertByName(declared);
+      // Nothing changed, so updatedAt stays: the replicas have nothing to reload.
+      expect(await store.upsertByName(declared)).toEqual(first);
+      expect(await store.list()).toEqual([first]);
+      expect(await store.listUpdatedSince(first.updatedAt)).toEqual([]);
     });
 
     it('upsertByName un-revokes a revoked key, keeping its id', async () => {
       const original = await store.insert(newKey('cfg', { source: 'config' }));
       await store.revoke(original.id, 10);
+      const before = Date.now();
       const restored = await store.upsertByName(newKey('cfg', { source: 'config' }));
-      expect(restored).toEqual({ ...original, revokedAt: null });
+      expect(restored).toEqual({ ...original, revokedAt: null, updatedAt: expect.any(Number) });
+      expect(restored.updatedAt).toBeGreaterThanOrEqual(before);
       expect(await store.findByHash(original.hash)).toEqual(restored);
     });
 
@@ -218,6 +254,8 @@ export function describeKeyStoreConformance(name: string, factory: KeyStoreFacto
 
     it('lists nothing when empty', async () => {
       expect(await store.list()).toEqual([]);
+      expect(await store.listUpdatedSince(0)).toEqual([]);
     });
   });
+  describeKeyStoreChangeConformance(name, factory);
 }

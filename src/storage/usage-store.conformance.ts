@@ -1,59 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeUsageRow } from './make-usage-row.js';
 import type { UsageRow, UsageStore } from './types.js';
+import { describeUsageSummaryConformance } from './usage-store-summary.conformance.js';
+
+export { makeUsageRow } from './make-usage-row.js';
 
 /** Opens a fresh, empty store for one test; `close` releases it afterwards. */
 export type UsageStoreFactory = () => Promise<{ store: UsageStore; close?: () => Promise<void> | void }>;
-
-let rowCounter = 0;
-
-/** A row with every field set to a non-default value, so a dropped column shows up in `toEqual`. */
-export function makeUsageRow(overrides: Partial<UsageRow> = {}): UsageRow {
-  rowCounter++;
-  return {
-    requestId: `req-${rowCounter}`,
-    createdAt: 1_700_000_000_000 + rowCounter,
-    keyId: 'key_a',
-    keyName: 'team-a',
-    dialect: 'openai',
-    operation: 'chat',
-    stream: true,
-    modelRequested: 'gpt-4o',
-    modelServed: 'gpt-4o-2024-08-06',
-    deployment: 'azure-east',
-    provider: 'azure-openai',
-    status: 'ok',
-    httpStatus: 200,
-    errorCode: null,
-    inputTokens: 1200,
-    outputTokens: 345,
-    cacheReadTokens: 1024,
-    cacheWriteTokens: 7,
-    reasoningTokens: 64,
-    costUsd: 0.012345678,
-    usageEstimated: true,
-    latencyMs: 812.25,
-    ttftMs: 120.5,
-    attempts: [
-      {
-        deployment: 'azure-west',
-        provider: 'azure-openai',
-        status: 'error',
-        errorCode: 'upstream_rate_limited',
-        httpStatus: 429,
-        durationMs: 40,
-      },
-      { deployment: 'azure-east', provider: 'azure-openai', status: 'ok', durationMs: 770.5 },
-    ],
-    ...overrides,
-  };
-}
 
 const requestIds = (rows: UsageRow[]) => rows.map((row) => row.requestId);
 
 /**
  * The behaviour every `UsageStore` backend must share: `since` inclusive, `until` exclusive, newest
- * first (equal times: last inserted first), `count` ignores `limit`, an already stored `requestId`
- * is skipped, and a bad `limit` is a RangeError.
+ * first (equal times: last inserted first), `count` ignores `limit` and `offset`, an already stored
+ * `requestId` is skipped, and a bad `limit` or `offset` is a RangeError. `summarize` is in
+ * `usage-store-summary.conformance.ts`, run from here.
  *
  * @example
  * describeUsageStoreConformance('MemoryUsageStore', async () => ({ store: new MemoryUsageStore() }));
@@ -80,6 +41,7 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
       const row = makeUsageRow({
         keyId: null,
         keyName: null,
+        teamId: null,
         stream: false,
         modelRequested: null,
         modelServed: null,
@@ -153,6 +115,41 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
       expect(await store.count({ keyId: 'key_none' })).toBe(0);
     });
 
+    it('filters by team id, requested model and provider, never matching rows without one', async () => {
+      await store.insertMany([
+        makeUsageRow({
+          teamId: 'team_a',
+          modelRequested: 'gpt-4o',
+          modelServed: 'gpt-4o',
+          provider: 'openai',
+        }),
+        makeUsageRow({
+          teamId: 'team_b',
+          modelRequested: 'claude',
+          modelServed: 'gpt-4o',
+          provider: 'bedrock',
+        }),
+        makeUsageRow({ teamId: null, modelRequested: null, modelServed: null, provider: null }),
+        makeUsageRow({
+          teamId: 'team_a',
+          modelRequested: 'claude',
+          modelServed: 'claude',
+          provider: 'bedrock',
+        }),
+      ]);
+      const teamRows = await store.query({ teamId: 'team_a' });
+      expect(teamRows.map((row) => row.teamId)).toEqual(['team_a', 'team_a']);
+      expect(await store.count({ teamId: 'team_b' })).toBe(1);
+      expect(await store.count({ teamId: 'team_none' })).toBe(0);
+      // `model` matches the model asked for, not the one that served.
+      const modelRows = await store.query({ model: 'gpt-4o' });
+      expect(modelRows.map((row) => row.modelRequested)).toEqual(['gpt-4o']);
+      expect(await store.count({ model: 'claude' })).toBe(2);
+      expect(await store.count({ provider: 'bedrock' })).toBe(2);
+      expect(await store.count({ provider: 'openai' })).toBe(1);
+      expect(await store.count({ teamId: 'team_a', model: 'claude', provider: 'bedrock' })).toBe(1);
+    });
+
     it('filters by status', async () => {
       const statuses = ['ok', 'error', 'rejected', 'cancelled', 'ok'] as const;
       await store.insertMany(statuses.map((status) => makeUsageRow({ status })));
@@ -187,10 +184,30 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
       expect(await store.count({ limit: 2 })).toBe(5);
     });
 
-    it('rejects a limit that is negative or not an integer', async () => {
+    it('pages with offset: skips the newest rows first; count ignores it', async () => {
+      const rows = [1, 2, 3, 4, 5].map((createdAt) => makeUsageRow({ createdAt, keyId: 'key_a' }));
+      await store.insertMany([...rows, makeUsageRow({ createdAt: 6, keyId: 'key_b' })]);
+      const times = async (query: Parameters<UsageStore['query']>[0]) =>
+        (await store.query(query)).map((row) => row.createdAt);
+      expect(await times({ keyId: 'key_a', limit: 2, offset: 0 })).toEqual([5, 4]);
+      expect(await times({ keyId: 'key_a', limit: 2, offset: 2 })).toEqual([3, 2]);
+      expect(await times({ keyId: 'key_a', limit: 2, offset: 4 })).toEqual([1]);
+      expect(await times({ keyId: 'key_a', limit: 2, offset: 5 })).toEqual([]);
+      expect(await times({ offset: 3 })).toEqual([3, 2, 1]);
+      expect(await times({ offset: 3, limit: 0 })).toEqual([]);
+      expect(await times({ offset: 99 })).toEqual([]);
+      expect(await store.count({ keyId: 'key_a', limit: 2, offset: 4 })).toBe(5);
+    });
+
+    it('rejects a limit or offset that is negative or not an integer, and a time that is not finite', async () => {
       await expect(store.query({ limit: -1 })).rejects.toThrow(RangeError);
       await expect(store.query({ limit: 1.5 })).rejects.toThrow(RangeError);
+      await expect(store.query({ offset: -1 })).rejects.toThrow(RangeError);
+      await expect(store.query({ offset: 2.5, limit: 1 })).rejects.toThrow(RangeError);
+      await expect(store.query({ offset: Number.NaN })).rejects.toThrow(RangeError);
+      await expect(store.count({ offset: -1 })).rejects.toThrow(RangeError);
       await expect(store.count({ since: Number.NaN })).rejects.toThrow(RangeError);
+      await expect(store.query({ until: Number.POSITIVE_INFINITY })).rejects.toThrow(RangeError);
     });
 
     it('skips rows whose requestId is already stored, so a retried batch never counts twice', async () => {
@@ -228,4 +245,5 @@ export function describeUsageStoreConformance(name: string, factory: UsageStoreF
       expect(newest[0]).toEqual(batch[999]);
     });
   });
+  describeUsageSummaryConformance(name, factory);
 }

@@ -1,5 +1,6 @@
-import type { UsageQuery, UsageRow, UsageStore } from '../types.js';
-import { validateUsageQuery } from '../validate-usage-query.js';
+import type { UsageQuery, UsageRow, UsageStore, UsageSummaryQuery, UsageSummaryRow } from '../types.js';
+import { validateUsageQuery, validateUsageSummaryQuery } from '../validate-usage-query.js';
+import { summarizeUsageRows } from './summarize-usage-rows.js';
 
 function copyRow(row: UsageRow): UsageRow {
   return { ...row, attempts: row.attempts.map((attempt) => ({ ...attempt })) };
@@ -9,6 +10,9 @@ function matches(row: UsageRow, query: UsageQuery): boolean {
   if (query.since !== undefined && row.createdAt < query.since) return false;
   if (query.until !== undefined && row.createdAt >= query.until) return false;
   if (query.keyId !== undefined && row.keyId !== query.keyId) return false;
+  if (query.teamId !== undefined && row.teamId !== query.teamId) return false;
+  if (query.model !== undefined && row.modelRequested !== query.model) return false;
+  if (query.provider !== undefined && row.provider !== query.provider) return false;
   if (query.status !== undefined && row.status !== query.status) return false;
   return true;
 }
@@ -45,7 +49,8 @@ export class MemoryUsageStore implements UsageStore {
       if (matches(row, query)) found.push(row);
     }
     found.sort((a, b) => b.createdAt - a.createdAt);
-    return found.slice(0, query.limit ?? found.length).map(copyRow);
+    const start = query.offset ?? 0;
+    return found.slice(start, start + (query.limit ?? found.length)).map(copyRow);
   }
 
   async count(query: UsageQuery = {}): Promise<number> {
@@ -53,5 +58,13 @@ export class MemoryUsageStore implements UsageStore {
     let total = 0;
     for (const row of this.rows) if (matches(row, query)) total++;
     return total;
+  }
+
+  async summarize(query: UsageSummaryQuery): Promise<UsageSummaryRow[]> {
+    validateUsageSummaryQuery(query);
+    return summarizeUsageRows(
+      this.rows.filter((row) => matches(row, query)),
+      query.by,
+    );
   }
 }

@@ -82,6 +82,70 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ALTER TABLE usage ADD COLUMN cost_nano_usd INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'teams, users and key governance',
+    // Policy objects are JSON text. `email_normalized` is computed by the store (see normalizeEmail),
+    // so every backend agrees on which emails clash. A key's updated_at starts at its last known
+    // change (creation, or revocation when later). The live-name index now also frees the name of a
+    // key replaced by a rotation. Keys' team_id/user_id carry no foreign key: the store takes them as
+    // given (callers validate), like every backend.
+    sql: `
+      CREATE TABLE teams (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        models TEXT CHECK (models IS NULL OR json_valid(models)),
+        processing TEXT CHECK (processing IS NULL OR json_valid(processing)),
+        limits TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(limits)),
+        budget TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(budget)),
+        tags TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(tags)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+      CREATE UNIQUE INDEX teams_live_name ON teams (name) WHERE deleted_at IS NULL;
+      CREATE INDEX teams_name ON teams (name, seq);
+      CREATE INDEX teams_updated_at ON teams (updated_at, seq);
+
+      CREATE TABLE users (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        email_normalized TEXT NOT NULL,
+        display_name TEXT,
+        team_id TEXT REFERENCES teams (id),
+        role TEXT NOT NULL CHECK (role IN ('admin', 'team-admin', 'member')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+      CREATE UNIQUE INDEX users_live_email ON users (email_normalized) WHERE deleted_at IS NULL;
+      CREATE INDEX users_email ON users (email_normalized, seq);
+      CREATE INDEX users_team_id ON users (team_id, seq);
+
+      ALTER TABLE virtual_keys ADD COLUMN team_id TEXT;
+      ALTER TABLE virtual_keys ADD COLUMN user_id TEXT;
+      ALTER TABLE virtual_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'member'
+        CHECK (role IN ('admin', 'team-admin', 'member'));
+      ALTER TABLE virtual_keys ADD COLUMN allow_route_override INTEGER NOT NULL DEFAULT 0
+        CHECK (allow_route_override IN (0, 1));
+      ALTER TABLE virtual_keys ADD COLUMN processing TEXT CHECK (processing IS NULL OR json_valid(processing));
+      ALTER TABLE virtual_keys ADD COLUMN limits TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(limits));
+      ALTER TABLE virtual_keys ADD COLUMN budget TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(budget));
+      ALTER TABLE virtual_keys ADD COLUMN tags TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(tags));
+      ALTER TABLE virtual_keys ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE virtual_keys ADD COLUMN replaced_by TEXT;
+      UPDATE virtual_keys SET updated_at = MAX(created_at, COALESCE(revoked_at, created_at));
+      DROP INDEX virtual_keys_live_name;
+      CREATE UNIQUE INDEX virtual_keys_live_name ON virtual_keys (name)
+        WHERE revoked_at IS NULL AND replaced_by IS NULL;
+      CREATE INDEX virtual_keys_updated_at ON virtual_keys (updated_at, seq);
+
+      ALTER TABLE usage ADD COLUMN team_id TEXT;
+      CREATE INDEX usage_team_id_created_at ON usage (team_id, created_at);
+    `,
+  },
 ];
 
 function assertWellFormed(migrations: readonly SqliteMigration[]): void {

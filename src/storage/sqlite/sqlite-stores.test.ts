@@ -5,12 +5,16 @@ import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeAwsKeyPairStoreConformance } from '../aws-key-pair-store.conformance.js';
 import { describeKeyStoreConformance } from '../key-store.conformance.js';
+import { describeTeamStoreConformance } from '../team-store.conformance.js';
 import { describeUsageStoreConformance, makeUsageRow } from '../usage-store.conformance.js';
+import { describeUserStoreConformance } from '../user-store.conformance.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { SqliteAwsKeyPairStore } from './sqlite-aws-key-pair-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { runMigrations, type SqliteMigration, sqliteMigrations } from './sqlite-migrations.js';
+import { SqliteTeamStore } from './sqlite-team-store.js';
 import { SqliteUsageStore } from './sqlite-usage-store.js';
+import { SqliteUserStore } from './sqlite-user-store.js';
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'converge-sqlite-'));
 let fileCounter = 0;
@@ -32,6 +36,14 @@ for (const where of [':memory:', 'file'] as const) {
   describeKeyStoreConformance(`SqliteKeyStore (${where})`, async () => {
     const db = open();
     return { store: new SqliteKeyStore(db), close: () => void db.close() };
+  });
+  describeTeamStoreConformance(`SqliteTeamStore (${where})`, async () => {
+    const db = open();
+    return { store: new SqliteTeamStore(db), close: () => void db.close() };
+  });
+  describeUserStoreConformance(`SqliteUserStore (${where})`, async () => {
+    const db = open();
+    return { teams: new SqliteTeamStore(db), users: new SqliteUserStore(db), close: () => void db.close() };
   });
   describeAwsKeyPairStoreConformance(`SqliteAwsKeyPairStore (${where})`, async () => {
     const db = open();
@@ -81,7 +93,7 @@ describe('openSqliteDatabase', () => {
       expect(runMigrations(second.db)).toEqual([]);
       const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
       expect(versions).toEqual(sqliteMigrations.map((migration) => ({ version: migration.version })));
-      expect(await second.keys.findByHash(key.hash)).toEqual({ ...key, revokedAt: 42 });
+      expect(await second.keys.findByHash(key.hash)).toEqual({ ...key, revokedAt: 42, updatedAt: 42 });
       expect(await second.usage.query()).toEqual([row]);
     } finally {
       second.db.close();
@@ -116,10 +128,13 @@ describe('openSqliteDatabase', () => {
     const db = openSqliteDatabase(':memory:');
     const usage = new SqliteUsageStore(db);
     const prepare = vi.spyOn(db, 'prepare');
-    for (const limit of [1, 2, 3]) await usage.query({ keyId: 'key_a', limit });
+    for (const limit of [1, 2, 3]) await usage.query({ keyId: 'key_a', limit, offset: limit });
     await usage.count({ keyId: 'key_a' });
     await usage.count({ keyId: 'key_b' });
-    expect(prepare).toHaveBeenCalledTimes(2);
+    await usage.summarize({ by: 'key', keyId: 'key_a' });
+    await usage.summarize({ by: 'key', keyId: 'key_b' });
+    await usage.summarize({ by: 'team', keyId: 'key_b' });
+    expect(prepare).toHaveBeenCalledTimes(4);
     db.close();
   });
 });

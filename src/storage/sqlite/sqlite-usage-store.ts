@@ -1,13 +1,24 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { UsageAttempt, UsageQuery, UsageRow, UsageStatus, UsageStore } from '../types.js';
+import type {
+  UsageAttempt,
+  UsageQuery,
+  UsageRow,
+  UsageStatus,
+  UsageStore,
+  UsageSummaryQuery,
+  UsageSummaryRow,
+} from '../types.js';
 import { validateUsageQuery } from '../validate-usage-query.js';
+import { buildUsageFilter, type UsageFilterParams } from './build-usage-filter.js';
+import { SqliteUsageSummarizer } from './sqlite-usage-summarizer.js';
 
 interface UsageDbRow {
   request_id: string;
   created_at: number;
   key_id: string | null;
   key_name: string | null;
+  team_id: string | null;
   dialect: string;
   operation: string;
   stream: number;
@@ -31,7 +42,6 @@ interface UsageDbRow {
 }
 
 type UsageParams = Omit<UsageDbRow, 'status'> & { status: UsageStatus };
-type FilterParams = Record<string, string | number>;
 
 /** Column name → UsageRow field, in table order. */
 const fieldsByColumn = {
@@ -39,6 +49,7 @@ const fieldsByColumn = {
   created_at: 'createdAt',
   key_id: 'keyId',
   key_name: 'keyName',
+  team_id: 'teamId',
   dialect: 'dialect',
   operation: 'operation',
   stream: 'stream',
@@ -109,6 +120,7 @@ function toUsageRow(row: UsageDbRow): UsageRow {
     createdAt: row.created_at,
     keyId: row.key_id,
     keyName: row.key_name,
+    teamId: row.team_id,
     dialect: row.dialect,
     operation: row.operation,
     stream: row.stream === 1,
@@ -132,33 +144,10 @@ function toUsageRow(row: UsageDbRow): UsageRow {
   };
 }
 
-/** The WHERE clause for a query's filters, and its parameters. `since` inclusive, `until` exclusive. */
-function buildFilter(query: UsageQuery): { where: string; params: FilterParams } {
-  const conditions: string[] = [];
-  const params: FilterParams = {};
-  if (query.since !== undefined) {
-    conditions.push('created_at >= @since');
-    params['since'] = query.since;
-  }
-  if (query.until !== undefined) {
-    conditions.push('created_at < @until');
-    params['until'] = query.until;
-  }
-  if (query.keyId !== undefined) {
-    conditions.push('key_id = @keyId');
-    params['keyId'] = query.keyId;
-  }
-  if (query.status !== undefined) {
-    conditions.push('status = @status');
-    params['status'] = query.status;
-  }
-  return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
-}
-
 /**
  * Usage rows in the `usage` table. `insertMany` writes a whole batch in one transaction and skips
  * rows whose `requestId` is already stored, so a retried batch never counts twice. Query statements
- * are prepared once per filter shape (at most 16 of each) and reused.
+ * are prepared once per filter shape and reused; `summarize` groups in SQL.
  *
  * @example
  * const usage = new SqliteUsageStore(openSqliteDatabase(':memory:'));
@@ -167,8 +156,12 @@ function buildFilter(query: UsageQuery): { where: string; params: FilterParams }
  */
 export class SqliteUsageStore implements UsageStore {
   private readonly insertBatch: Database.Transaction<(rows: readonly UsageRow[]) => void>;
-  private readonly selectStatements = new Map<string, Database.Statement<[FilterParams], UsageDbRow>>();
-  private readonly countStatements = new Map<string, Database.Statement<[FilterParams], { total: number }>>();
+  private readonly selectStatements = new Map<string, Database.Statement<[UsageFilterParams], UsageDbRow>>();
+  private readonly countStatements = new Map<
+    string,
+    Database.Statement<[UsageFilterParams], { total: number }>
+  >();
+  private readonly summarizer: SqliteUsageSummarizer;
 
   constructor(private readonly db: Database.Database) {
     const insertRow = db.prepare<[UsageParams]>(
@@ -181,6 +174,7 @@ export class SqliteUsageStore implements UsageStore {
     this.insertBatch = db.transaction((rows: readonly UsageRow[]) => {
       for (const row of rows) insertRow.run(toParams(row));
     });
+    this.summarizer = new SqliteUsageSummarizer(db);
   }
 
   async insertMany(rows: readonly UsageRow[]): Promise<void> {
@@ -189,26 +183,31 @@ export class SqliteUsageStore implements UsageStore {
 
   async query(query: UsageQuery = {}): Promise<UsageRow[]> {
     validateUsageQuery(query);
-    const { where, params } = buildFilter(query);
+    const { where, params } = buildUsageFilter(query);
     let statement = this.selectStatements.get(where);
     if (statement === undefined) {
       statement = this.db.prepare(
-        `SELECT ${columnList} FROM usage ${where} ORDER BY created_at DESC, seq DESC LIMIT @limit`,
+        `SELECT ${columnList} FROM usage ${where}
+         ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset`,
       );
       this.selectStatements.set(where, statement);
     }
     // A negative LIMIT means "no limit" to SQLite.
-    return statement.all({ ...params, limit: query.limit ?? -1 }).map(toUsageRow);
+    return statement.all({ ...params, limit: query.limit ?? -1, offset: query.offset ?? 0 }).map(toUsageRow);
   }
 
   async count(query: UsageQuery = {}): Promise<number> {
     validateUsageQuery(query);
-    const { where, params } = buildFilter(query);
+    const { where, params } = buildUsageFilter(query);
     let statement = this.countStatements.get(where);
     if (statement === undefined) {
       statement = this.db.prepare(`SELECT COUNT(*) AS total FROM usage ${where}`);
       this.countStatements.set(where, statement);
     }
     return statement.get(params)?.total ?? 0;
+  }
+
+  async summarize(query: UsageSummaryQuery): Promise<UsageSummaryRow[]> {
+    return this.summarizer.summarize(query);
   }
 }
