@@ -14,7 +14,10 @@ import { usdToMicros } from '../../src/limits/budget-periods.js';
 import { estimateRequest } from '../../src/pipeline/limits/estimate-request.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/open-postgres-storage.js';
-import { createTestPostgresSchema, type TestPostgresSchema } from '../../src/storage/postgres/test-postgres.js';
+import {
+  createTestPostgresSchema,
+  type TestPostgresSchema,
+} from '../../src/storage/postgres/test-postgres.js';
 import type { UsageRow } from '../../src/storage/types.js';
 import { type ConvergeProcess, startConvergeProcess } from './support/start-converge-process.js';
 
@@ -54,7 +57,8 @@ async function call(client: OpenAI, model = 'gpt-4o-mini'): Promise<Outcome> {
     });
     return { accepted: true };
   } catch (error: unknown) {
-    if (error instanceof OpenAI.APIError) return { accepted: false, status: error.status ?? 0, code: error.code ?? undefined };
+    if (error instanceof OpenAI.APIError)
+      return { accepted: false, status: error.status ?? 0, code: error.code ?? undefined };
     throw error;
   }
 }
@@ -118,7 +122,9 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
     replicas = [await startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: ADMIN_KEY })];
     replicas.push(
       ...(await Promise.all(
-        Array.from({ length: REPLICAS - 1 }, () => startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: ADMIN_KEY })),
+        Array.from({ length: REPLICAS - 1 }, () =>
+          startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: ADMIN_KEY }),
+        ),
       )),
     );
   }, 120_000);
@@ -138,7 +144,9 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
     const first = replicas[0]?.url ?? '';
     // Keys are issued on one replica; the others learn them from PostgreSQL on first sight.
     const rateKeys = await Promise.all(
-      Array.from({ length: RATE_KEYS }, (_, index) => issueKey(first, { name: `rate-${index}`, limits: { rpm: RPM } })),
+      Array.from({ length: RATE_KEYS }, (_, index) =>
+        issueKey(first, { name: `rate-${index}`, limits: { rpm: RPM } }),
+      ),
     );
     const budgetKey = await issueKey(first, { name: 'budget', budget: { usdPerDay: BUDGET_USD } });
 
@@ -165,13 +173,17 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
       ...bad.map((client) => send(client)),
       ...unknownModel.map((client) => send(client, 'no-such-model')),
     ]);
-    expect(failures.map((outcome) => (outcome.accepted ? 200 : outcome.status))).toEqual([401, 401, 401, 404, 404, 404]);
+    expect(failures.map((outcome) => (outcome.accepted ? 200 : outcome.status))).toEqual([
+      401, 401, 401, 404, 404, 404,
+    ]);
 
     for (const outcomes of rateOutcomes) {
       expect(outcomes.filter((outcome) => outcome.accepted)).toHaveLength(RPM);
       for (const outcome of outcomes) if (!outcome.accepted) expect(outcome.code).toBe('rate_limited');
     }
-    expect(budgetOutcomes.some((outcome) => !outcome.accepted && outcome.code === 'budget_exceeded')).toBe(true);
+    expect(budgetOutcomes.some((outcome) => !outcome.accepted && outcome.code === 'budget_exceeded')).toBe(
+      true,
+    );
 
     // Every replica drains and flushes on SIGTERM: then PostgreSQL holds every row.
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -221,5 +233,7 @@ function assertBudgetOvershoot(rows: UsageRow[]): void {
     .reduce((sum, row) => sum + usdToMicros(row.costUsd ?? 0), 0);
   expect(spentMicros).toBeGreaterThan(0);
   expect(spentMicros).toBeLessThanOrEqual(usdToMicros(BUDGET_USD) + maxCostMicros);
-  expect(rows.filter((row) => row.status === 'rejected' && row.errorCode === 'budget_exceeded').length).toBeGreaterThan(0);
+  expect(
+    rows.filter((row) => row.status === 'rejected' && row.errorCode === 'budget_exceeded').length,
+  ).toBeGreaterThan(0);
 }

@@ -13,7 +13,10 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type RunningGateway, startGateway } from '../../src/server/start-gateway.js';
 import { openPostgresStorage } from '../../src/storage/postgres/open-postgres-storage.js';
-import { createTestPostgresSchema, type TestPostgresSchema } from '../../src/storage/postgres/test-postgres.js';
+import {
+  createTestPostgresSchema,
+  type TestPostgresSchema,
+} from '../../src/storage/postgres/test-postgres.js';
 import { startTestTcpProxy, type TestTcpProxy } from '../../src/storage/postgres/test-tcp-proxy.js';
 
 const SANDBOX_KEY = 'sk-sandbox-outage';
@@ -23,7 +26,11 @@ type Outcome = { status: number; code: string | undefined };
 
 async function call(client: OpenAI): Promise<Outcome> {
   try {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 5,
+    });
     return { status: 200, code: undefined };
   } catch (error: unknown) {
     if (error instanceof OpenAI.APIError) return { status: error.status ?? 0, code: error.code ?? undefined };
@@ -32,7 +39,11 @@ async function call(client: OpenAI): Promise<Outcome> {
 }
 
 /** Calls until `done` says the outcome is the one awaited; every call counts as a request sent. */
-async function callUntil(client: OpenAI, sent: { count: number }, done: (outcome: Outcome) => boolean): Promise<void> {
+async function callUntil(
+  client: OpenAI,
+  sent: { count: number },
+  done: (outcome: Outcome) => boolean,
+): Promise<void> {
   for (;;) {
     sent.count++;
     if (done(await call(client))) return;
@@ -107,7 +118,9 @@ describe.each(['fail-open', 'fail-closed'] as const)('PostgreSQL unreachable mid
       }
       expect(outcomes.every((outcome) => outcome.status === 200)).toBe(true);
       // The gateway knows it runs on memory: readiness says so.
-      await expect.poll(async () => (await fetch(`${running.url}/readyz`)).status, { timeout: 30_000 }).toBe(503);
+      await expect
+        .poll(async () => (await fetch(`${running.url}/readyz`)).status, { timeout: 30_000 })
+        .toBe(503);
     } else {
       await callUntil(client, sent, (outcome) => outcome.status === 503);
       for (let index = 0; index < 5; index++) {
@@ -123,7 +136,9 @@ describe.each(['fail-open', 'fail-closed'] as const)('PostgreSQL unreachable mid
       const rows = await storage.usage.query({ limit: 10_000 });
       expect(new Set(rows.map((row) => row.requestId)).size).toBe(sent.count);
       if (policy === 'fail-closed') {
-        expect(rows.filter((row) => row.errorCode === 'storage_unavailable').length).toBeGreaterThanOrEqual(6);
+        expect(rows.filter((row) => row.errorCode === 'storage_unavailable').length).toBeGreaterThanOrEqual(
+          6,
+        );
       } else {
         expect(rows.every((row) => row.status === 'ok')).toBe(true);
       }

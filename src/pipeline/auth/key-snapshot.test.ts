@@ -129,7 +129,11 @@ describe('createKeyResolver: the in-memory key snapshot', () => {
     let now = Date.now();
     const resolver = createKeyResolver(keys, { teams, clock: () => now });
     const next = 'sk-cvg-rotated-secret-0000000000000';
-    const rotated = await keys.rotate(key.id, { hash: hashKey(next), prefix: next.slice(0, 11) }, now + 60_000);
+    const rotated = await keys.rotate(
+      key.id,
+      { hash: hashKey(next), prefix: next.slice(0, 11) },
+      now + 60_000,
+    );
     expect(rotated).toBeDefined();
     await resolver.invalidate();
     expect((await resolver.resolve(SECRET))?.keyId).toBe(key.id);

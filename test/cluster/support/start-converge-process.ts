@@ -53,6 +53,8 @@ export function startConvergeProcess(
       });
     };
     child.stdout.on('data', onData);
-    void exited.then((code) => reject(new Error(`converge exited with ${code} before listening:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`converge exited with ${code} before listening:\n${output}`)),
+    );
   });
 }
