@@ -10,7 +10,7 @@ import type { DialectId, GatewayContext } from '../pipeline/gateway-context.js';
 import type { LimitsStageOptions } from '../pipeline/limits/limits-stage.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import type { ModelRegistry } from '../pipeline/route/model-registry.js';
-import type { UsageRecorder } from '../storage/types.js';
+import type { UsageRecorder, UsageRow } from '../storage/types.js';
 import type { LoadShedder, ShedReason } from './load-shedder.js';
 
 export interface GatewayParts {
@@ -87,12 +87,35 @@ export class Gateway {
     const pending = buildUsageRow(context, end).then(
       (row) => {
         if (this.recordsUsage) this.usage.record(row);
+        if (this.log.isLevelEnabled('debug')) this.logExchange(row);
         recordExchangeMetrics(this.metrics, context, row, durationMs);
       },
       (error: unknown) => this.log.error({ err: error }, 'could not build the usage row'),
     );
     this.pendingRows.add(pending);
     void pending.finally(() => this.pendingRows.delete(pending));
+  }
+
+  /** The access log line (debug): who, what, outcome — never a secret, a prompt or a URL query. */
+  private logExchange(row: UsageRow): void {
+    this.log.debug(
+      {
+        requestId: row.requestId,
+        dialect: row.dialect,
+        keyName: row.keyName,
+        teamId: row.teamId,
+        model: row.modelRequested,
+        deployment: row.deployment,
+        status: row.status,
+        httpStatus: row.httpStatus,
+        errorCode: row.errorCode,
+        latencyMs: row.latencyMs,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        costUsd: row.costUsd,
+      },
+      'request finished',
+    );
   }
 
   /** A request refused before any dialect handler ran (body too large, unparseable content type). */

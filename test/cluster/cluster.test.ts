@@ -119,11 +119,11 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
     const configPath = join(dataDir, 'converge.json');
     await writeFile(configPath, JSON.stringify(config));
     // The first process migrates the schema; the others start together against it.
-    replicas = [await startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: ADMIN_KEY })];
+    replicas = [await startConvergeProcess(['--config', configPath], { CONVERGE_ADMIN_KEY: ADMIN_KEY })];
     replicas.push(
       ...(await Promise.all(
         Array.from({ length: REPLICAS - 1 }, () =>
-          startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: ADMIN_KEY }),
+          startConvergeProcess(['--config', configPath], { CONVERGE_ADMIN_KEY: ADMIN_KEY }),
         ),
       )),
     );

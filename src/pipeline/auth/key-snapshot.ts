@@ -35,6 +35,8 @@ export class KeySnapshot {
   private keyWatermark = 0;
   private teamWatermark = 0;
   private running: Promise<void> | undefined;
+  /** One more read, to start when the running one ends. */
+  private queued: Promise<void> | undefined;
   private initial: Promise<void> | undefined;
   private loadedOnce = false;
   private lastMissRefresh = Number.NEGATIVE_INFINITY;
@@ -85,12 +87,22 @@ export class KeySnapshot {
     return this.refresh();
   }
 
-  /** Reads what changed since the last refresh and applies it. Never rejects. */
+  /**
+   * Reads what changed and applies it; resolves once a read that started after this call is
+   * applied (a read already under way may predate a write the caller just made). Never rejects.
+   */
   refresh(): Promise<void> {
-    this.running ??= this.load().finally(() => {
-      this.running = undefined;
+    if (this.running === undefined) {
+      this.running = this.load().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.refresh();
     });
-    return this.running;
+    return this.queued;
   }
 
   private async load(): Promise<void> {

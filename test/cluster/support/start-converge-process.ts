@@ -14,20 +14,19 @@ export interface ConvergeProcess {
 }
 
 /**
- * Runs `converge start --config <path> --port 0` as its own process, the way an operator runs a
- * replica, and resolves once it printed the address it listens on.
+ * Runs `converge start --port 0 <args>` as its own process, the way an operator runs a replica,
+ * and resolves once it printed the address it listens on.
  *
  * @example
- * const replica = await startConvergeProcess(configPath, { CONVERGE_ADMIN_KEY: adminKey });
+ * const replica = await startConvergeProcess(['--config', configPath], { CONVERGE_ADMIN_KEY: adminKey });
  * await fetch(`${replica.url}/readyz`);
  * await replica.stop();
  */
 export function startConvergeProcess(
-  configPath: string,
+  args: string[],
   env: Record<string, string> = {},
-  extraArgs: string[] = [],
 ): Promise<ConvergeProcess> {
-  const child = spawn(TSX, [CLI, 'start', '--config', configPath, '--port', '0', ...extraArgs], {
+  const child = spawn(TSX, [CLI, 'start', '--port', '0', ...args], {
     env: { ...process.env, ...env },
   });
   let output = '';
