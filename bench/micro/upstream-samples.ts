@@ -51,6 +51,13 @@ function delta(value: Record<string, unknown>, finishReason: string | null = nul
   return { index: 0, delta: value, logprobs: null, finish_reason: finishReason };
 }
 
+/** The `data:` of one content chunk of that stream, as the provider parses it per event. */
+export const UPSTREAM_STREAM_CHUNK = JSON.stringify({
+  ...CHUNK_HEADER,
+  choices: [delta({ content: ' "word' })],
+  usage: null,
+});
+
 /** The sandbox's 100-token stream as Converge receives it (it always asks for the usage chunk). */
 function buildStreamText(tokens: number): string {
   let text = frame([delta({ role: 'assistant', content: '', refusal: null })]);

@@ -53,15 +53,49 @@ export function parsePort(value: string | undefined, fallback: number): number {
   return port;
 }
 
-/** Renders rows as an aligned plain-text table. */
-export function formatTable(headers: string[], rows: string[][]): string {
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * A duration such as `90m`, `12h`, `30d`, `52w` in milliseconds; a CliError otherwise.
+ *
+ * @example
+ * parseDuration('24h'); // 86_400_000
+ */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)([mhdw])$/.exec(text.trim());
+  const unit = match?.[2] === undefined ? undefined : DURATION_UNITS[match[2]];
+  if (match === null || unit === undefined)
+    throw new CliError(`invalid duration '${text}' (use e.g. 12h, 30d, 52w)`);
+  return Number(match[1]) * unit;
+}
+
+export interface TableOptions {
+  /** Column indexes whose cells are right-aligned (numbers). */
+  alignRight?: readonly number[];
+  /** Rows printed after a second rule, such as a TOTAL line. */
+  footer?: string[][];
+}
+
+/**
+ * Renders rows as an aligned plain-text table.
+ *
+ * @example
+ * formatTable(['NAME', 'COST'], [['a', '1.50']], { alignRight: [1], footer: [['TOTAL', '1.50']] });
+ */
+export function formatTable(headers: string[], rows: string[][], options: TableOptions = {}): string {
+  const footer = options.footer ?? [];
   const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(header.length, ...[...rows, ...footer].map((row) => (row[column] ?? '').length)),
   );
+  const right = new Set(options.alignRight ?? []);
   const line = (cells: string[]) =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .map((cell, column) =>
+        right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
+  const rule = line(widths.map((width) => '─'.repeat(width)));
+  const footerLines = footer.length === 0 ? [] : [rule, ...footer.map(line)];
+  return [line(headers), rule, ...rows.map(line), ...footerLines].join('\n') + '\n';
 }

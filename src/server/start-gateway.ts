@@ -107,7 +107,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     storageOptions.type === 'postgres'
       ? {
           ...storageOptions,
-          onError: (error) => log.warn({ err: error }, 'PostgreSQL connection lost; reconnecting on next query'),
+          onError: (error) =>
+            log.warn({ err: error }, 'PostgreSQL connection lost; reconnecting on next query'),
         }
       : storageOptions,
   );

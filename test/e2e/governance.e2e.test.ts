@@ -161,6 +161,9 @@ describe('governance through converge start', () => {
     expect((await ask(broke.secret, 'gpt-4o')).status).toBe(200);
     // … and then the team is refused.
     expect(await ask(broke.secret, 'gpt-4o')).toEqual({ status: 429, code: 'budget_exceeded' });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^converge_limit_rejections_total\{dimension="requests"\} 1$/m);
+    expect(metrics).toMatch(/^converge_limit_rejections_total\{dimension="budget-day"\} 1$/m);
   });
 
   it('signs Bedrock calls with an AWS key pair issued by the admin API', async () => {

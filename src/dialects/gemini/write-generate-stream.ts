@@ -1,7 +1,8 @@
-import { GatewayError, toGatewayError } from '../../core/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import type { GatewayContext } from '../../pipeline/gateway-context.js';
 import type { RawResponse } from '../dialect-writer.js';
+import { type StreamFramer, writeStreamBatched } from '../write-stream-batched.js';
 import { GeminiChunkBuilder } from './gemini-chunk-builder.js';
 import type { GeminiWriterOptions } from './gemini-writer-options.js';
 import { googleErrorResponse } from './write-error.js';
@@ -27,34 +28,38 @@ const JSON_ARRAY: Framing = {
   end: (empty) => (empty ? '[]' : ']'),
 };
 
-function isGone(response: RawResponse): boolean {
-  return response.destroyed || response.writableEnded;
-}
-
-function drained(response: RawResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
-}
-
-/** Writes text honouring backpressure, so a slow client never makes the gateway buffer. */
-async function writeText(response: RawResponse, text: string): Promise<void> {
-  if (isGone(response)) return;
-  const sink: { write(chunk: string): boolean } = response;
-  if (!sink.write(text) && !isGone(response)) await drained(response);
+/** One chunk per part that shows something; failures become a final `{"error": …}` element. */
+function generateStreamFramer(
+  builder: GeminiChunkBuilder,
+  framing: Framing,
+  options: GeminiWriterOptions,
+): StreamFramer {
+  let written = 0;
+  return {
+    framesFor: (part, batch) => {
+      const chunk = builder.chunkFor(part);
+      if (chunk !== undefined) batch.add(framing.frame(JSON.stringify(chunk), written++ === 0));
+    },
+    closing: () =>
+      builder.isFinished
+        ? framing.end(written === 0)
+        : new GatewayError('upstream_bad_response', 'The upstream stream ended before it finished.'),
+    errorFrame: (error) => {
+      const json = JSON.stringify(googleErrorResponse(error, options.flavor).body);
+      return framing.frame(json, written === 0) + framing.end(false);
+    },
+  };
 }
 
 /**
  * Writes a canonical stream as Gemini `streamGenerateContent` output, one chunk per part as it
- * arrives. An `error` part, a throw, or a stream that ends without finishing becomes a final
- * `{"error": {code, status, …}}` element (the SDK throws it as `ApiError`), never a silent end.
- * When the client goes away the loop stops and the stream is closed, cancelling the upstream.
+ * arrives (the chunks of one upstream read in one write). An `error` part, a throw, or a stream
+ * that ends without finishing becomes a final `{"error": {code, status, …}}` element (the SDK
+ * throws it as `ApiError`), never a silent end. When the client goes away the loop stops and the
+ * stream is closed, cancelling the upstream.
+ *
+ * @example
+ * await writeGenerateStream(response, context, stream, options);
  */
 export async function writeGenerateStream(
   response: RawResponse,
@@ -70,38 +75,6 @@ export async function writeGenerateStream(
     responseHeaderFields(context, model, options),
     options.extras.includeThoughts,
   );
-  let written = 0;
-  const endWithError = (error: GatewayError) => {
-    context.error ??= error;
-    if (error.code === 'internal_error') context.log.error({ err: error.cause ?? error }, 'stream failed');
-    if (isGone(response)) return;
-    const json = JSON.stringify(googleErrorResponse(error, options.flavor).body);
-    response.end(framing.frame(json, written === 0) + framing.end(false));
-  };
   const iterator = stream[Symbol.asyncIterator]();
-  try {
-    while (!isGone(response)) {
-      const next = await iterator.next();
-      if (next.done === true) break;
-      if (next.value.type === 'error') return endWithError(next.value.error);
-      const chunk = builder.chunkFor(next.value);
-      if (chunk !== undefined)
-        await writeText(response, framing.frame(JSON.stringify(chunk), written++ === 0));
-    }
-    if (isGone(response)) return;
-    if (!builder.isFinished) {
-      return endWithError(
-        new GatewayError('upstream_bad_response', 'The upstream stream ended before it finished.'),
-      );
-    }
-    response.end(framing.end(written === 0));
-  } catch (error: unknown) {
-    endWithError(toGatewayError(error));
-  } finally {
-    try {
-      await iterator.return?.();
-    } catch (error: unknown) {
-      context.log.debug({ err: error }, 'closing the stream failed');
-    }
-  }
+  await writeStreamBatched(response, context, iterator, generateStreamFramer(builder, framing, options));
 }

@@ -9,6 +9,13 @@ import type { ChunkHeader, WireFlavor } from './wire-flavor.js';
 type Delta = Record<string, unknown>;
 type Ending = { reason: string; fields: Record<string, unknown> | undefined };
 
+/** One `data:` event per chunk. */
+function serverSentEvents(chunks: readonly unknown[]): string {
+  let text = '';
+  for (const chunk of chunks) text += `data: ${JSON.stringify(chunk)}\n\n`;
+  return text;
+}
+
 /**
  * Turns canonical stream parts into OpenAI `chat.completion.chunk` objects, one part at a time and
  * without buffering. Tool calls get an `index` in the order their input starts; the first chunk of
@@ -25,6 +32,8 @@ export class ChatChunkBuilder {
   private readonly toolIndexes = new Map<string, number>();
   private roleSent = false;
   private finished = false;
+  /** The JSON of a choice chunk up to its `choices` value, while the header is unchanged. */
+  private choicesPrefix: string | undefined;
 
   constructor(
     header: ChunkHeader,
@@ -39,10 +48,27 @@ export class ChatChunkBuilder {
     return this.finished;
   }
 
+  /**
+   * The `data:` events of `chunksFor(part)`, byte for byte, as one string. A text delta (nearly every
+   * part of a stream) is written from a template around the cached header JSON instead of building
+   * and serialising a chunk object.
+   */
+  eventsFor(part: StreamPart): string {
+    if (part.type !== 'text-delta' || !this.roleSent || part.delta === '') {
+      return serverSentEvents(this.chunksFor(part));
+    }
+    const content = JSON.stringify(part.delta);
+    const usage = this.includeUsage ? ',"usage":null' : '';
+    return `data: ${this.prefix()}[{"index":0,"delta":{"content":${content}},"logprobs":null,"finish_reason":null}]${usage}}\n\n`;
+  }
+
   chunksFor(part: StreamPart): unknown[] {
     switch (part.type) {
       case 'stream-start':
-        if (part.modelId !== undefined && !this.roleSent) this.header.model = part.modelId;
+        if (part.modelId !== undefined && !this.roleSent) {
+          this.header.model = part.modelId;
+          this.choicesPrefix = undefined;
+        }
         return [];
       case 'text-delta':
         return part.delta === '' ? [] : this.choiceChunks({ content: part.delta }, '');
@@ -66,6 +92,15 @@ export class ChatChunkBuilder {
         // Reasoning has no place in Chat Completions output; block boundaries carry nothing to write.
         return [];
     }
+  }
+
+  /** `{...header, "choices":` as JSON.stringify writes it. */
+  private prefix(): string {
+    if (this.choicesPrefix === undefined) {
+      const open = JSON.stringify(this.header).slice(0, -1);
+      this.choicesPrefix = `${open}${open === '{' ? '' : ','}"choices":`;
+    }
+    return this.choicesPrefix;
   }
 
   private startToolCall(id: string, name: string, input: string): unknown[] {

@@ -52,7 +52,10 @@ function fakeContext(): GatewayContext {
   };
 }
 
-/** A stream that counts how many parts were pulled and whether it was closed early. */
+/**
+ * A stream that counts how many parts were pulled and whether it was closed early. Each part is
+ * its own upstream read: the generator waits a turn of the event loop before the next one.
+ */
 function countingStream(parts: StreamPart[]) {
   const state = { pulled: 0, closedEarly: false };
   async function* generate() {
@@ -61,6 +64,7 @@ function countingStream(parts: StreamPart[]) {
       for (const part of parts) {
         state.pulled++;
         yield part;
+        await new Promise((resolve) => setImmediate(resolve));
       }
       finished = true;
     } finally {
@@ -81,7 +85,7 @@ const parts: StreamPart[] = [
 ];
 
 describe('writeChatStream backpressure', () => {
-  it('pulls no further part while the socket buffer is full, and resumes on drain', async () => {
+  it('pulls no further part once the socket buffer is full, and resumes on drain', async () => {
     const response = new FakeResponse();
     const { state, stream } = countingStream(parts);
     const writing = writeChatStream(response as unknown as RawResponse, fakeContext(), stream, {
@@ -89,13 +93,20 @@ describe('writeChatStream backpressure', () => {
       includeUsage: false,
     });
     await turns(5);
-    expect(state.pulled).toBe(1);
-    expect(response.written).toHaveLength(1); // the role chunk; the delta waits for the drain
+    // The first read (role chunk + 'a', one write) filled the buffer; the read in flight then is
+    // held back, and nothing more is pulled until the drain.
+    expect(response.written).toHaveLength(1);
+    expect(response.written[0]).toMatch(/^data: .*"role":"assistant".*\n\ndata: .*"content":"a".*\n\n$/);
+    expect(state.pulled).toBe(2);
+    await turns(5);
+    expect(state.pulled).toBe(2);
     response.full = false;
     response.emit('drain');
     await writing;
     expect(state.pulled).toBe(3);
-    expect(response.written[response.written.length - 1]).toBe('data: [DONE]\n\n');
+    expect(response.written.join('')).toMatch(
+      /"content":"b".*\n\n.*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s,
+    );
     expect(response.writableEnded).toBe(true);
   });
 
@@ -111,7 +122,7 @@ describe('writeChatStream backpressure', () => {
     response.emit('close');
     await writing;
     expect(state.closedEarly).toBe(true);
-    expect(state.pulled).toBe(1);
+    expect(state.pulled).toBe(2);
     expect(response.writableEnded).toBe(false);
   });
 });

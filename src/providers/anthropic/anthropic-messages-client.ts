@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatResult } from '../../core/chat-result.js';
 import type { StreamPart } from '../../core/stream-part.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import { streamChatResult } from '../openai-compatible/convert-chat-result-to-stream-parts.js';
 import { badResponse, readJsonBody } from '../openai-compatible/send-openai-request.js';
@@ -14,6 +15,9 @@ import {
   convertToAnthropicRequest,
 } from './convert-to-anthropic-request.js';
 import { sendAnthropicRequest } from './send-anthropic-request.js';
+
+/** Checks a usual message without zod; zod still judges (and explains) anything unusual. */
+const parseMessage = compileShapeCheck(anthropicMessageSchema);
 
 /**
  * Where and how one deployment speaks the Messages wire: api.anthropic.com puts the model in the body
@@ -92,7 +96,7 @@ async function readMessage(
   conversion: AnthropicRequestConversion,
 ): Promise<ChatResult> {
   const json = await readJsonBody(response, url, options.signal);
-  const parsed = anthropicMessageSchema.safeParse(json);
+  const parsed = parseMessage(json);
   if (!parsed.success) {
     throw badResponse(url, 'The upstream answer is not a message.', JSON.stringify(json), parsed.error);
   }

@@ -3,16 +3,20 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
 import {
-  parseServerSentEvents,
+  parseServerSentEventBatches,
   type ServerSentEvent,
 } from '../openai-compatible/parse-server-sent-events.js';
 import { badResponse } from '../openai-compatible/send-openai-request.js';
 import { type AnthropicStreamEvent, anthropicStreamEventSchema } from './anthropic-api-schemas.js';
 import { AnthropicStreamState, type AnthropicStreamStateOptions } from './anthropic-stream-state.js';
 import { mapAnthropicStreamError } from './map-anthropic-error.js';
+
+/** Checks a usual event without zod; zod still judges (and explains) anything unusual. */
+const parseStreamEvent = compileShapeCheck(anthropicStreamEventSchema);
 
 /** How long the rest of a body may take to arrive after `message_stop` before its connection is dropped. */
 const DRAIN_AFTER_STOP_MS = 5_000;
@@ -46,20 +50,23 @@ async function* streamParts(
   control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new AnthropicStreamState(options);
-  const events = parseServerSentEvents(body);
+  // One await per upstream read, not per event: the events of a read are handled in one go.
+  const events = parseServerSentEventBatches(body);
   try {
     while (true) {
       const next = await events.next();
       if (next.done === true) break;
-      const event = parseEvent(next.value, options.url);
-      if (event instanceof Error) {
-        yield* state.fail(event);
-        return;
+      for (const sent of next.value) {
+        const event = parseEvent(sent, options.url);
+        if (event instanceof Error) {
+          yield* state.fail(event);
+          return;
+        }
+        const parts = state.handle(event);
+        if (state.isComplete) control.complete = true;
+        for (const part of parts) yield part;
+        if (control.complete) return;
       }
-      const parts = state.handle(event);
-      if (state.isComplete) control.complete = true;
-      yield* parts;
-      if (control.complete) return;
     }
   } catch (error: unknown) {
     if (options.signal.aborted) throw error;
@@ -78,7 +85,7 @@ async function* streamParts(
 }
 
 /** Reads what follows `message_stop` (usually nothing) so the connection goes back to the pool. */
-async function drain(events: AsyncGenerator<ServerSentEvent>, body: StreamBody): Promise<void> {
+async function drain(events: AsyncGenerator<unknown>, body: StreamBody): Promise<void> {
   const timer = setTimeout(() => body.destroy(), DRAIN_AFTER_STOP_MS);
   timer.unref();
   try {
@@ -101,7 +108,7 @@ function parseEvent(event: ServerSentEvent, url: string): AnthropicStreamEvent |
     const result = anthropicStreamEventSchema.shape.error.safeParse(error);
     return mapAnthropicStreamError(url, result.success ? result.data : undefined);
   }
-  const result = anthropicStreamEventSchema.safeParse(
+  const result = parseStreamEvent(
     typeof type === 'string' || event.event === undefined
       ? value
       : { ...(value as object), type: event.event },

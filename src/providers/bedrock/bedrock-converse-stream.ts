@@ -5,6 +5,7 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
 import { badResponse } from '../openai-compatible/send-openai-request.js';
@@ -20,6 +21,10 @@ import {
   type BedrockConverseStreamStateOptions,
 } from './bedrock-converse-stream-state.js';
 import { mapBedrockStreamException } from './map-bedrock-error.js';
+
+/** Check the frequent events without zod; zod still judges (and explains) anything unusual. */
+const parseContentBlockDelta = compileShapeCheck(bedrockContentBlockDeltaSchema);
+const parseContentBlockStop = compileShapeCheck(bedrockContentBlockStopSchema);
 
 /** How long the rest of a body may take to arrive after `metadata` before its connection is dropped. */
 const DRAIN_AFTER_FINISH_MS = 5_000;
@@ -63,7 +68,7 @@ async function* streamParts(
       if (next.done === true) break;
       const step = handleMessage(state, next.value, options.url);
       if (step.end === 'finished') control.complete = true;
-      yield* step.parts;
+      for (const part of step.parts) yield part;
       if (step.end !== undefined) return;
     }
   } catch (error: unknown) {
@@ -123,11 +128,11 @@ function handleEvent(
         parts: state.contentBlockStart(event.contentBlockIndex, event.start?.toolUse),
       }));
     case 'contentBlockDelta':
-      return on(bedrockContentBlockDeltaSchema.safeParse(payload), (event) => ({
+      return on(parseContentBlockDelta(payload), (event) => ({
         parts: state.contentBlockDelta(event.contentBlockIndex, event.delta),
       }));
     case 'contentBlockStop':
-      return on(bedrockContentBlockStopSchema.safeParse(payload), (event) => ({
+      return on(parseContentBlockStop(payload), (event) => ({
         parts: state.contentBlockStop(event.contentBlockIndex),
       }));
     case 'messageStop':

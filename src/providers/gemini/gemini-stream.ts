@@ -3,13 +3,17 @@ import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
 import type { Warning } from '../../core/warning.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import { releaseBodyOnEarlyExit, type StreamControl } from '../http/release-body-on-early-exit.js';
 import type { StreamBody } from '../openai-compatible/openai-chat-stream.js';
-import { parseServerSentEvents } from '../openai-compatible/parse-server-sent-events.js';
+import { parseServerSentEventBatches } from '../openai-compatible/parse-server-sent-events.js';
 import { badResponse } from '../openai-compatible/send-openai-request.js';
 import { type GeminiResponse, geminiResponseSchema, googleErrorSchema } from './gemini-api-schemas.js';
 import { GeminiStreamState } from './gemini-stream-state.js';
 import { mapGeminiEmbeddedError } from './map-gemini-error.js';
+
+/** Checks a usual chunk without zod; zod still judges (and explains) anything unusual. */
+const parseResponseChunk = compileShapeCheck(geminiResponseSchema);
 
 export interface GeminiStreamOptions {
   url: string;
@@ -41,15 +45,17 @@ async function* streamParts(
   control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new GeminiStreamState(options);
-  const events = parseServerSentEvents(body);
+  // One await per upstream read, not per event: the events of a read are handled in one go.
   try {
-    for await (const event of events) {
-      const chunk = parseChunk(event.data, options.url);
-      if (chunk instanceof Error) {
-        yield* state.fail(chunk);
-        return;
+    for await (const events of parseServerSentEventBatches(body)) {
+      for (const event of events) {
+        const chunk = parseChunk(event.data, options.url);
+        if (chunk instanceof Error) {
+          yield* state.fail(chunk);
+          return;
+        }
+        for (const part of state.handleChunk(chunk)) yield part;
       }
-      yield* state.handleChunk(chunk);
     }
     control.complete = true;
   } catch (error: unknown) {
@@ -97,7 +103,7 @@ function readChunk(value: unknown, text: string, url: string): GeminiResponse | 
     const error = googleErrorSchema.safeParse(value.error);
     return mapGeminiEmbeddedError(url, error.success ? error.data : {});
   }
-  const chunk = geminiResponseSchema.safeParse(value);
+  const chunk = parseResponseChunk(value);
   if (!chunk.success)
     return badResponse(url, 'The upstream sent an unexpected stream event.', text, chunk.error);
   return chunk.data;

@@ -2,6 +2,7 @@ import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatResult } from '../../core/chat-result.js';
 import type { EmbedRequest, EmbedResult } from '../../core/embed-request.js';
 import type { StreamPart } from '../../core/stream-part.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import { badResponse, readJsonBody } from '../openai-compatible/send-openai-request.js';
 import type { Provider, ProviderCallOptions } from '../provider.js';
@@ -11,6 +12,9 @@ import { geminiResponseSchema, googleErrorSchema } from './gemini-api-schemas.js
 import { convertGeminiStream, replayGeminiJson } from './gemini-stream.js';
 import { mapGeminiEmbeddedError } from './map-gemini-error.js';
 import { sendGeminiRequest } from './send-gemini-request.js';
+
+/** Checks a usual response without zod; zod still judges (and explains) anything unusual. */
+const parseResponse = compileShapeCheck(geminiResponseSchema);
 
 export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents' | 'predict';
 
@@ -52,7 +56,7 @@ export class GeminiWireProvider implements Provider {
     });
     const url = this.settings.url(options.modelId, 'generateContent');
     const json = await this.post(url, body, options.signal);
-    const parsed = geminiResponseSchema.safeParse(json);
+    const parsed = parseResponse(json);
     if (!parsed.success) {
       throw badResponse(
         url,

@@ -3,6 +3,7 @@ import type { GatewayError } from '../../core/gateway-error.js';
 import { safeParseJson } from '../../core/safe-parse-json.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { UpstreamError } from '../../core/upstream-error.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import {
   releaseBodyOnEarlyExit,
   type StreamBody,
@@ -15,8 +16,11 @@ import {
   openAIErrorObjectSchema,
 } from './openai-chat-api-schemas.js';
 import { OpenAIChatStreamState, type OpenAIChatStreamStateOptions } from './openai-chat-stream-state.js';
-import { parseServerSentEvents, type ServerSentEvent } from './parse-server-sent-events.js';
+import { parseServerSentEventBatches, type ServerSentEvent } from './parse-server-sent-events.js';
 import { badResponse } from './send-openai-request.js';
+
+/** Checks a usual chunk without zod; zod still judges (and explains) anything unusual. */
+const parseChatChunk = compileShapeCheck(openAIChatChunkSchema);
 
 /** How long the rest of a body may take to arrive after `[DONE]` before its connection is dropped. */
 const DRAIN_AFTER_DONE_MS = 5_000;
@@ -53,22 +57,25 @@ async function* streamParts(
   control: StreamControl,
 ): AsyncGenerator<StreamPart> {
   const state = new OpenAIChatStreamState(options);
-  const events = parseServerSentEvents(body);
+  // One await per upstream read, not per event: the events of a read are handled in one go.
+  const events = parseServerSentEventBatches(body);
   try {
     while (true) {
       const next = await events.next();
       if (next.done === true) break;
-      if (next.value.data === '[DONE]') {
-        control.complete = true;
-        yield* finish(state, options);
-        return;
+      for (const event of next.value) {
+        if (event.data === '[DONE]') {
+          control.complete = true;
+          yield* finish(state, options);
+          return;
+        }
+        const chunk = parseChunk(event, options);
+        if (!isChunk(chunk)) {
+          yield* state.fail(chunk);
+          return;
+        }
+        for (const part of state.handleChunk(chunk)) yield part;
       }
-      const chunk = parseChunk(next.value, options);
-      if (!isChunk(chunk)) {
-        yield* state.fail(chunk);
-        return;
-      }
-      yield* state.handleChunk(chunk);
     }
   } catch (error: unknown) {
     if (options.signal.aborted) throw error;
@@ -93,7 +100,7 @@ function finish(state: OpenAIChatStreamState, options: OpenAIChatStreamOptions):
 }
 
 /** Reads what follows `[DONE]` (usually nothing) so the connection goes back to the pool. */
-async function drain(events: AsyncGenerator<ServerSentEvent>, body: StreamBody): Promise<void> {
+async function drain(events: AsyncGenerator<unknown>, body: StreamBody): Promise<void> {
   const timer = setTimeout(() => body.destroy(), DRAIN_AFTER_DONE_MS);
   timer.unref();
   try {
@@ -127,7 +134,7 @@ function parseChunk(
     const error = openAIErrorObjectSchema.safeParse(errorValue);
     return mapOpenAIEmbeddedError(options.url, error.success ? error.data : {}, options.mapError);
   }
-  const chunk = openAIChatChunkSchema.safeParse(value);
+  const chunk = parseChatChunk(value);
   if (!chunk.success) {
     return badResponse(options.url, 'The upstream sent an unexpected stream event.', event.data, chunk.error);
   }

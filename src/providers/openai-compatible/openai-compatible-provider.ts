@@ -3,6 +3,7 @@ import type { ChatResult } from '../../core/chat-result.js';
 import type { EmbedRequest, EmbedResult } from '../../core/embed-request.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import type { Warning } from '../../core/warning.js';
+import { compileShapeCheck } from '../compile-shape-check.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import type { Provider, ProviderCallOptions } from '../provider.js';
 import { streamChatResult } from './convert-chat-result-to-stream-parts.js';
@@ -21,6 +22,9 @@ import {
 } from './openai-chat-api-schemas.js';
 import { convertOpenAIChatStream } from './openai-chat-stream.js';
 import { badResponse, readJsonBody, sendOpenAIRequest } from './send-openai-request.js';
+
+/** Checks a usual completion without zod; zod still judges (and explains) anything unusual. */
+const parseChatResponse = compileShapeCheck(openAIChatResponseSchema);
 
 export type OpenAIOperation = 'chat' | 'embeddings';
 
@@ -132,7 +136,7 @@ export class OpenAICompatibleProvider implements Provider {
     const json = await readJsonBody(response, url, options.signal);
     const envelope = parseErrorEnvelope(json);
     if (envelope !== undefined) throw mapOpenAIEmbeddedError(url, envelope, this.settings.mapError);
-    const parsed = openAIChatResponseSchema.safeParse(json);
+    const parsed = parseChatResponse(json);
     if (!parsed.success) {
       throw badResponse(
         url,

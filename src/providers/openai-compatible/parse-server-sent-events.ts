@@ -18,13 +18,29 @@ export interface ServerSentEvent {
 export async function* parseServerSentEvents(
   body: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<ServerSentEvent> {
+  for await (const events of parseServerSentEventBatches(body)) yield* events;
+}
+
+/**
+ * The same events, as one array per body chunk that completed any (never an empty array): a hot
+ * loop handles a whole read without an `await` per event.
+ *
+ * @example
+ * for await (const events of parseServerSentEventBatches(response.body)) {
+ *   for (const event of events) console.log(event.data);
+ * }
+ */
+export async function* parseServerSentEventBatches(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<ServerSentEvent[]> {
   const decoder = new TextDecoder();
   const parser = new EventParser();
   for await (const chunk of body) {
     const events = parser.push(decoder.decode(chunk, { stream: true }));
-    for (const event of events) yield event;
+    if (events.length > 0) yield events;
   }
-  for (const event of parser.end(decoder.decode())) yield event;
+  const last = parser.end(decoder.decode());
+  if (last.length > 0) yield last;
 }
 
 class EventParser {
