@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createPriceResolver } from '../catalog/create-price-resolver.js';
@@ -11,6 +10,7 @@ import { openLimits } from '../pipeline/limits/open-limits.js';
 import { ModelRegistry } from '../pipeline/route/model-registry.js';
 import { createHttpClient } from '../providers/http/http-client.js';
 import type { RunningSandbox } from '../sandbox/index.js';
+import { generateKeySecret, keyPrefix } from '../security/generate-key-secret.js';
 import { loadMasterKey } from '../security/master-key.js';
 import { createSecretBox } from '../security/secret-box.js';
 import { createBatchingUsageRecorder } from '../storage/batching-usage-recorder.js';
@@ -37,20 +37,6 @@ export interface RunningGateway {
   /** The stores, for tools and tests that read what the gateway wrote. */
   storage: Storage;
   close(): Promise<void>;
-}
-
-const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A new virtual key secret: `sk-cvg-` + 40 base62 characters (~238 bits). */
-export function generateKeySecret(): string {
-  const bytes = randomBytes(40);
-  let secret = 'sk-cvg-';
-  for (const byte of bytes) secret += KEY_ALPHABET[byte % KEY_ALPHABET.length];
-  return secret;
-}
-
-export function keyPrefix(secret: string): string {
-  return secret.slice(0, 11);
 }
 
 /** Makes the store match the config's `keys`: upserts those listed, revokes config keys no longer listed. */

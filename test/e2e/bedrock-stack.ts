@@ -11,14 +11,10 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import { hashKey } from '../../src/pipeline/auth/key-resolver.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { generateAwsKeyPair } from '../../src/security/generate-aws-key-pair.js';
+import { generateKeySecret, keyPrefix } from '../../src/security/generate-key-secret.js';
 import { loadMasterKey } from '../../src/security/master-key.js';
 import { createSecretBox } from '../../src/security/secret-box.js';
-import {
-  generateKeySecret,
-  keyPrefix,
-  type RunningGateway,
-  startGateway,
-} from '../../src/server/start-gateway.js';
+import { type RunningGateway, startGateway } from '../../src/server/start-gateway.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import type { UsageRow } from '../../src/storage/types.js';
 
