@@ -31,8 +31,8 @@ member; member, the default, has no admin API rights). A key's team and user are
 
 Rotation issues a new secret for the same key (same name, team, user, role and policy) and prints it
 once; the old secret keeps working until the overlap ends (state rotating-out in keys list). The new
-key keeps the old one's lifetime unless --expires-in says otherwise. AWS key pairs stay bound to the
-old key: issue new ones with add-aws.
+key keeps the old one's expiry unless --expires-in sets a new one. AWS key pairs stay bound to the
+old key: issue new ones with add-aws. Keys declared in the config file are changed there, not here.
 
 AWS key pairs (--aws, add-aws) let AWS SDKs call the Bedrock dialect with SigV4: the access key id
 and secret access key act as the virtual key (same models, expiry and revocation). The secret access

@@ -1,15 +1,9 @@
-import { type RoutingConfig, routingConfigSchema, type StaticKeyConfig } from '../config/schema.js';
+import { type RoutingConfig, routingConfigSchema } from '../config/schema.js';
 import { type GatewayMetrics, metrics as processMetrics } from '../observability/metrics.js';
 import { BreakerBoard } from './breaker-board.js';
 import type { CapacityTracker } from './capacity-tracker.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { MemoryCapacityTracker } from './memory-capacity-tracker.js';
-
-/** Routing rights of a key declared in config (keys issued at runtime get them with storage support). */
-export interface KeyRoutingPolicy {
-  processing?: readonly string[];
-  allowRouteOverride: boolean;
-}
 
 /** Swappable parts, mostly for tests (a clock to drive breakers) and clusters (a shared tracker). */
 export interface RoutingStateOptions {
@@ -41,7 +35,7 @@ function sleepUnlessAborted(milliseconds: number, signal: AbortSignal): Promise<
  * accounting, latency averages and metrics. One per gateway (held by the ModelRegistry).
  *
  * @example
- * const routing = new RoutingState(config.routing, config.keys, { clock: () => fakeNow });
+ * const routing = new RoutingState(config.routing, { clock: () => fakeNow });
  */
 export class RoutingState {
   readonly settings: RoutingConfig;
@@ -52,13 +46,8 @@ export class RoutingState {
   readonly breakers: BreakerBoard;
   readonly capacity: CapacityTracker;
   readonly latency: LatencyTracker;
-  private readonly keyPolicies: ReadonlyMap<string, KeyRoutingPolicy>;
 
-  constructor(
-    settings: RoutingConfig | undefined,
-    keys: readonly StaticKeyConfig[] = [],
-    options: RoutingStateOptions = {},
-  ) {
+  constructor(settings: RoutingConfig | undefined, options: RoutingStateOptions = {}) {
     this.settings = settings ?? routingConfigSchema.parse({});
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -67,22 +56,5 @@ export class RoutingState {
     this.breakers = new BreakerBoard(this.settings.breaker, this.metrics, this.clock);
     this.capacity = options.capacity ?? new MemoryCapacityTracker(this.clock);
     this.latency = new LatencyTracker(this.settings.latency, this.clock);
-    this.keyPolicies = new Map(
-      keys.map((key) => [
-        key.name,
-        {
-          ...(key.processing !== undefined && { processing: key.processing }),
-          allowRouteOverride: key.allowRouteOverride,
-        },
-      ]),
-    );
-  }
-
-  /**
-   * The routing rights of a key by name. Config keys own their names in the key store (they are
-   * upserted by name at start), so a live key with a config key's name is that key.
-   */
-  keyPolicy(keyName: string): KeyRoutingPolicy | undefined {
-    return this.keyPolicies.get(keyName);
   }
 }

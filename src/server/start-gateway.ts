@@ -40,7 +40,7 @@ export interface RunningGateway {
 }
 
 /** Makes the store match the config's `keys`: upserts those listed, revokes config keys no longer listed. */
-async function syncConfiguredKeys(config: Config, keys: KeyStore): Promise<void> {
+export async function syncConfiguredKeys(config: Pick<Config, 'keys'>, keys: KeyStore): Promise<void> {
   const listed = new Set(config.keys.map((key) => key.name));
   for (const stored of await keys.list()) {
     if (stored.source === 'config' && stored.revokedAt === null && !listed.has(stored.name))

@@ -12,6 +12,7 @@ import type { Provider } from '../../src/providers/provider.js';
 import type { RoutingStateOptions } from '../../src/routing/routing-state.js';
 import { createServer } from '../../src/server/create-server.js';
 import { Gateway } from '../../src/server/gateway.js';
+import { syncConfiguredKeys } from '../../src/server/start-gateway.js';
 import { MemoryKeyStore } from '../../src/storage/memory/memory-key-store.js';
 import type { UsageRow } from '../../src/storage/types.js';
 import { CollectingUsageRecorder } from '../../src/test-support/collecting-usage-recorder.js';
@@ -54,15 +55,7 @@ export async function startRoutingGateway(options: RoutingGatewayOptions): Promi
     providers.set(name, createProvider(name, providerConfig, { http, log }));
   }
   const store = new MemoryKeyStore();
-  for (const key of config.keys) {
-    await store.insert({
-      name: key.name,
-      hash: hashKey(key.key),
-      prefix: key.key.slice(0, 11),
-      models: key.models ?? null,
-      source: 'config',
-    });
-  }
+  await syncConfiguredKeys(config, store);
   const metrics = createMetrics();
   const registry = new ModelRegistry(config, providers, { metrics, ...options.routing });
   const usage = new CollectingUsageRecorder();

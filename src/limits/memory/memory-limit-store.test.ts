@@ -63,7 +63,7 @@ describe('MemoryLimitStore spend persistence', () => {
     await spend(store, 123);
     // Wait for the condition (the file appears with the spend), not for a fixed time.
     let saved = '';
-    for (let attempt = 0; attempt < 400 && !saved.includes('123'); attempt++) {
+    for (let attempt = 0; attempt < 4_000 && !saved.includes('123'); attempt++) {
       saved = await readFile(path, 'utf8').catch(() => '');
       if (!saved.includes('123')) await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -157,7 +157,7 @@ export class ModelRegistry {
     }
     this.entries = entries;
     this.deployments = [...targets.keys()];
-    this.routing = new RoutingState(config.routing, config.keys, options);
+    this.routing = new RoutingState(config.routing, options);
   }
 
   resolve(name: string): ModelEntry | undefined {

@@ -70,14 +70,13 @@ function noEligibleTarget(message: string, retryAfterMs?: number): GatewayError 
   });
 }
 
-/** The key's routing rights: the principal's own fields first, then the config key of that name. */
-function routingRights(context: GatewayContext, routing: RoutingState) {
+/** The key's routing rights, from its principal (the key store carries them for every kind of key). */
+function routingRights(context: GatewayContext) {
   const principal = context.principal;
-  const policy = principal === undefined ? undefined : routing.keyPolicy(principal.keyName);
   return {
-    residency: principal?.processing ?? policy?.processing,
+    residency: principal?.processing,
     teamResidency: principal?.teamProcessing,
-    mayOverride: principal?.allowRouteOverride ?? policy?.allowRouteOverride ?? false,
+    mayOverride: principal?.allowRouteOverride ?? false,
   };
 }
 
@@ -123,7 +122,7 @@ export async function planRoute(
   entry: ModelEntry,
   routing: RoutingState,
 ): Promise<RoutePlan> {
-  const rights = routingRights(context, routing);
+  const rights = routingRights(context);
   const hints = context.routeHints;
   if (hints !== undefined) checkHints(context, hints, rights.mayOverride);
   const offered =

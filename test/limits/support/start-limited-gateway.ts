@@ -12,6 +12,7 @@ import { ModelRegistry } from '../../../src/pipeline/route/model-registry.js';
 import type { Provider } from '../../../src/providers/provider.js';
 import { createServer } from '../../../src/server/create-server.js';
 import { Gateway } from '../../../src/server/gateway.js';
+import { syncConfiguredKeys } from '../../../src/server/start-gateway.js';
 import { MemoryKeyStore } from '../../../src/storage/memory/memory-key-store.js';
 import type { KeyStore } from '../../../src/storage/types.js';
 import { CollectingUsageRecorder } from '../../../src/test-support/collecting-usage-recorder.js';
@@ -51,19 +52,7 @@ export async function startLimitedGateway(options: LimitedGatewayOptions): Promi
   let keyStore = options.keyStore;
   if (keyStore === undefined) {
     keyStore = new MemoryKeyStore();
-    for (const key of config.keys) {
-      await keyStore.insert({
-        name: key.name,
-        hash: hashKey(key.key),
-        prefix: key.key.slice(0, 11),
-        models: key.models ?? null,
-        processing: key.processing ?? null,
-        allowRouteOverride: key.allowRouteOverride,
-        limits: key.limits ?? {},
-        budget: key.budget ?? {},
-        source: 'config',
-      });
-    }
+    await syncConfiguredKeys(config, keyStore);
   }
   const limits = await openLimits(config, {
     log,
