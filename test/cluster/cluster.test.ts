@@ -99,6 +99,8 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
         dataDir,
         refreshIntervalMs: 500,
       },
+      // Resolved from the environment by the config loader, as an operator writes it.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config-file ${ENV} reference, not a template
       admin: { masterKey: '${CONVERGE_ADMIN_KEY}' },
       usage: { flushIntervalMs: 200 },
       providers: { sandbox: { type: 'openai', baseURL: `${sandbox.url}/v1`, apiKey: SANDBOX_KEY } },

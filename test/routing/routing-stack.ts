@@ -4,7 +4,7 @@ import pino from 'pino';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
-import { createKeyResolver, hashKey } from '../../src/pipeline/auth/key-resolver.js';
+import { createKeyResolver } from '../../src/pipeline/auth/key-resolver.js';
 import { ModelRegistry } from '../../src/pipeline/route/model-registry.js';
 import { createHttpClient } from '../../src/providers/http/http-client.js';
 import { createProvider } from '../../src/providers/index.js';

@@ -40,8 +40,6 @@ function failBeforeStream(response: RawResponse, context: GatewayContext, error:
 function startEventStream(response: RawResponse, context: GatewayContext, warnings: readonly Warning[]) {
   announceWarnings(response, context, warnings);
   response.writeHead(200, { 'request-id': anthropicRequestId(context.requestId), ...SSE_HEADERS });
-  // Headers go out now: a thinking model may take a while before its first block.
-  if ('flushHeaders' in response) response.flushHeaders();
   const request = context.parsed?.operation === 'chat' ? context.parsed.request : undefined;
   return new MessageEventBuilder(
     { id: messageId(context.requestId), model: responseModel(context) },

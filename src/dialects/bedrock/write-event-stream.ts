@@ -62,8 +62,6 @@ export async function writeEventStream(
     'content-type': 'application/vnd.amazon.eventstream',
     'x-amzn-requestid': context.requestId,
   });
-  // Headers go out now: a reasoning model may think for a while before its first token.
-  if ('flushHeaders' in response) response.flushHeaders();
   const iterator = stream[Symbol.asyncIterator]();
   await writeStreamBatched(response, context, iterator, eventStreamFramer(encoder, options.operation));
 }

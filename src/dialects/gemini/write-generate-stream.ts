@@ -69,7 +69,6 @@ export async function writeGenerateStream(
 ): Promise<void> {
   const framing = options.streamFormat === 'sse' ? SSE : JSON_ARRAY;
   response.writeHead(200, framing.headers);
-  if ('flushHeaders' in response) response.flushHeaders();
   const model = context.modelServed ?? context.target?.modelId ?? context.parsed?.request.model ?? '';
   const builder = new GeminiChunkBuilder(
     responseHeaderFields(context, model, options),

@@ -48,8 +48,6 @@ export async function writeChatStream(
 ): Promise<void> {
   const { flavor } = options;
   response.writeHead(200, { ...flavor.requestIdHeaders(context.requestId), ...SSE_HEADERS });
-  // Headers go out now: a reasoning model may think for a while before its first visible token.
-  if ('flushHeaders' in response) response.flushHeaders();
   const model = context.modelServed ?? context.target?.modelId ?? context.parsed?.request.model ?? '';
   const header = {
     id: completionId(context.requestId),

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { parseConfig } from '../../../src/config/load-config.js';
 import type { ConfigInput } from '../../../src/config/schema.js';
-import { createKeyResolver, hashKey } from '../../../src/pipeline/auth/key-resolver.js';
+import { createKeyResolver } from '../../../src/pipeline/auth/key-resolver.js';
 import { openLimits } from '../../../src/pipeline/limits/open-limits.js';
 import { ModelRegistry } from '../../../src/pipeline/route/model-registry.js';
 import type { Provider } from '../../../src/providers/provider.js';
