@@ -80,6 +80,18 @@ describe('createKeyResolver: AWS access keys', () => {
     expect(await resolver.resolveAccessKey(ACCESS_KEY_ID)).toBeUndefined();
   });
 
+  it('keeps a pair it has seen working while the store is down (fail-open); an unseen one gets 503', async () => {
+    const { keys, pairs, openSecretBox } = await setup();
+    const resolver = createKeyResolver(keys, { awsKeyPairs: pairs, openSecretBox, cacheTtlMs: 0 });
+    expect(await resolver.resolveAccessKey(ACCESS_KEY_ID)).toBeDefined();
+    vi.spyOn(pairs, 'findByAccessKeyId').mockRejectedValue(new Error('connect ECONNREFUSED'));
+    expect((await resolver.resolveAccessKey(ACCESS_KEY_ID))?.secretAccessKey).toBe(SECRET);
+    await expect(resolver.resolveAccessKey('CVGBBBBBBBBBBBBBBBB2')).rejects.toMatchObject({
+      code: 'storage_unavailable',
+    });
+    resolver.close();
+  });
+
   it('fails loudly when the sealed secret does not open under the master key', async () => {
     const keys = new MemoryKeyStore();
     const pairs = new MemoryAwsKeyPairStore(keys);

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../../core/gateway-error.js';
 import { ACCESS_KEY_ID_PATTERN } from '../../security/generate-aws-key-pair.js';
-import type { SecretBox } from '../../security/secret-box.js';
+import { MasterKeyError } from '../../security/master-key.js';
+import { type SecretBox, SecretBoxError } from '../../security/secret-box.js';
 import type { AwsKeyPairRecord, AwsKeyPairStore, KeyStore, TeamStore } from '../../storage/types.js';
 import type { Principal } from '../gateway-context.js';
 import type { KeyDefaults } from './build-principal.js';
@@ -115,7 +116,19 @@ export function createKeyResolver(store: KeyStore, options: KeyResolverOptions =
   async function findPair(accessKeyId: string, now: number): Promise<PairEntry | undefined> {
     const loadedAt = pairLoadedAt.get(accessKeyId);
     if (loadedAt !== undefined && now - loadedAt < pairTtl) return pairs.get(accessKeyId);
-    const entry = await loadPair(accessKeyId, now);
+    let entry: PairEntry | undefined;
+    try {
+      entry = await loadPair(accessKeyId, now);
+    } catch (error: unknown) {
+      if (error instanceof SecretBoxError || error instanceof MasterKeyError) throw error;
+      // The store is unreachable: a pair seen before keeps working (fail-open), like every key.
+      if (loadedAt !== undefined && !failClosed) return pairs.get(accessKeyId);
+      throw new GatewayError('storage_unavailable', 'AWS access keys cannot be checked right now.', {
+        isRetryable: true,
+        retryAfterMs: 1_000,
+        cause: error,
+      });
+    }
     if (pairs.size >= maxPairs) {
       pairs.clear();
       pairLoadedAt.clear();
