@@ -1,4 +1,5 @@
 import type { UsageQuery, UsageSummaryRow } from '../storage/types.js';
+import { addUsageCounts, emptyUsageCounts, toNanoUsd } from '../storage/usage-counts.js';
 import { scopeTeamFilter } from './admin-access.js';
 import type { AdminCaller } from './admin-auth.js';
 import type { AdminContext } from './admin-context.js';
@@ -29,19 +30,11 @@ function toFilters(caller: AdminCaller, query: UsageFilters): UsageFilters {
  * sumSummaryRows([{ costUsd: 0.1, requests: 1, … }, { costUsd: 0.2, requests: 2, … }]).costUsd; // 0.3
  */
 export function sumSummaryRows(rows: readonly UsageSummaryRow[]) {
-  const totals = {
-    requests: 0,
-    succeeded: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-  };
+  const totals = emptyUsageCounts();
   let nanoUsd = 0n;
   for (const row of rows) {
-    for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += row[field];
-    nanoUsd += BigInt(Math.round(row.costUsd * 1e9));
+    addUsageCounts(totals, row);
+    nanoUsd += BigInt(toNanoUsd(row.costUsd));
   }
   // Costs are never negative; the decimal text keeps the sum exact beyond 2^53 nano-dollars too.
   const text = `${nanoUsd / NANO_PER_USD}.${(nanoUsd % NANO_PER_USD).toString().padStart(9, '0')}`;

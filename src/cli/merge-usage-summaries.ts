@@ -1,4 +1,5 @@
 import type { UsageSummaryRow } from '../storage/types.js';
+import { addUsageCounts } from '../storage/usage-counts.js';
 import { toNanoUsd } from './usage-report.js';
 
 /** Largest cost first; ties by group ascending, null last (the order `UsageStore.summarize` promises). */
@@ -26,13 +27,7 @@ export function mergeUsageSummaries(summaries: readonly (readonly UsageSummaryRo
       continue;
     }
     existing.label ??= row.label;
-    existing.requests += row.requests;
-    existing.succeeded += row.succeeded;
-    existing.inputTokens += row.inputTokens;
-    existing.outputTokens += row.outputTokens;
-    existing.cacheReadTokens += row.cacheReadTokens;
-    existing.cacheWriteTokens += row.cacheWriteTokens;
-    existing.reasoningTokens += row.reasoningTokens;
+    addUsageCounts(existing, row);
     existing.nano += toNanoUsd(row.costUsd);
   }
   return [...merged.values()]

@@ -1,4 +1,5 @@
 import type { UsageGroupBy, UsageSummaryRow } from '../storage/types.js';
+import { addUsageCounts, emptyUsageCounts, toNanoUsd as toStoredNanoUsd } from '../storage/usage-counts.js';
 
 const NANO_PER_USD = 1_000_000_000n;
 
@@ -33,7 +34,7 @@ export interface UsageReport {
  * toNanoUsd(0.1); // 100000000n
  */
 export function toNanoUsd(usd: number): bigint {
-  return BigInt(Math.round(usd * 1e9));
+  return BigInt(toStoredNanoUsd(usd));
 }
 
 /**
@@ -96,23 +97,11 @@ function sumRows(rows: readonly UsageReportRow[]): UsageReportRow {
   const total: UsageReportRow = {
     group: null,
     name: 'TOTAL',
-    requests: 0,
-    succeeded: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
+    ...emptyUsageCounts(),
     costNanoUsd: 0n,
   };
   for (const row of rows) {
-    total.requests += row.requests;
-    total.succeeded += row.succeeded;
-    total.inputTokens += row.inputTokens;
-    total.outputTokens += row.outputTokens;
-    total.cacheReadTokens += row.cacheReadTokens;
-    total.cacheWriteTokens += row.cacheWriteTokens;
-    total.reasoningTokens += row.reasoningTokens;
+    addUsageCounts(total, row);
     total.costNanoUsd += row.costNanoUsd;
   }
   return total;

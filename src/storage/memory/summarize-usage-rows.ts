@@ -1,4 +1,5 @@
 import type { UsageGroupBy, UsageRow, UsageSummaryRow } from '../types.js';
+import { emptyUsageCounts } from '../usage-counts.js';
 
 interface Group {
   summary: UsageSummaryRow;
@@ -29,13 +30,7 @@ function emptySummary(group: string | null): UsageSummaryRow {
   return {
     group,
     label: null,
-    requests: 0,
-    succeeded: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
+    ...emptyUsageCounts(),
     costUsd: 0,
   };
 }

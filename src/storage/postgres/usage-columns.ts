@@ -1,4 +1,5 @@
 import type { UsageAttempt, UsageRow, UsageStatus } from '../types.js';
+import { toNanoUsd } from '../usage-counts.js';
 
 /** A `usage` row as pg returns it (BIGINT parsed to numbers, JSONB to values). */
 export interface UsageDatabaseRow {
@@ -73,14 +74,6 @@ export const insertUsageSql = `INSERT INTO usage (${usageColumnList})
   ON CONFLICT (request_id) DO NOTHING`;
 
 /**
- * USD → integer nano-dollars. Costs are computed in nano-dollars and divided by 1e9, so rounding
- * recovers the exact integer, and dividing again on read gives back the same number.
- */
-function toNanoUsd(costUsd: number | null): number | null {
-  return costUsd === null ? null : Math.round(costUsd * 1e9);
-}
-
-/**
  * The column arrays (`insertUsageSql` parameters) for a batch.
  *
  * @example
@@ -93,7 +86,9 @@ export function toColumnArrays(rows: readonly UsageRow[]): unknown[][] {
       const field = usageColumnTypes[column][0];
       const value =
         field === 'costUsd'
-          ? toNanoUsd(row.costUsd)
+          ? row.costUsd === null
+            ? null
+            : toNanoUsd(row.costUsd)
           : field === 'attempts'
             ? JSON.stringify(row.attempts)
             : row[field];

@@ -9,6 +9,7 @@ import type {
   UsageSummaryQuery,
   UsageSummaryRow,
 } from '../types.js';
+import { toNanoUsd } from '../usage-counts.js';
 import { validateUsageQuery } from '../validate-usage-query.js';
 import { buildUsageFilter, type UsageFilterParams } from './build-usage-filter.js';
 import { SqliteUsageSummarizer } from './sqlite-usage-summarizer.js';
@@ -93,14 +94,6 @@ function decodeAttempts(text: string, requestId: string): UsageAttempt[] {
   }
 }
 
-/**
- * USD → integer nano-dollars for storage. Costs are computed in nano-dollars and divided by 1e9, so
- * rounding recovers the exact integer, and dividing again on read gives back the same number.
- */
-function toNanoUsd(costUsd: number | null): number | null {
-  return costUsd === null ? null : Math.round(costUsd * 1e9);
-}
-
 function toParams(row: UsageRow): UsageParams {
   const params: Record<string, unknown> = {};
   for (const [column, field] of Object.entries(fieldsByColumn)) params[column] = row[field];
@@ -108,7 +101,7 @@ function toParams(row: UsageRow): UsageParams {
   return {
     ...(params as Omit<UsageParams, 'stream' | 'cost_nano_usd' | 'usage_estimated' | 'attempts'>),
     stream: row.stream ? 1 : 0,
-    cost_nano_usd: toNanoUsd(row.costUsd),
+    cost_nano_usd: row.costUsd === null ? null : toNanoUsd(row.costUsd),
     usage_estimated: row.usageEstimated ? 1 : 0,
     attempts: JSON.stringify(row.attempts),
   };
