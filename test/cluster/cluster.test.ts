@@ -11,7 +11,6 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { usdToMicros } from '../../src/limits/budget-periods.js';
-import { estimateRequest } from '../../src/pipeline/limits/estimate-request.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/open-postgres-storage.js';
 import {
@@ -19,6 +18,7 @@ import {
   type TestPostgresSchema,
 } from '../../src/storage/postgres/test-postgres.js';
 import type { UsageRow } from '../../src/storage/types.js';
+import { maxChatCostMicros } from '../../src/test-support/max-chat-cost.js';
 import { type ConvergeProcess, startConvergeProcess } from './support/start-converge-process.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -215,21 +215,7 @@ function assertRpmPerWindow(rows: UsageRow[], keyIds: Set<string>): void {
 
 /** What was spent stays under the budget plus one request's maximum cost (its reservation). */
 function assertBudgetOvershoot(rows: UsageRow[]): void {
-  const estimate = estimateRequest(
-    {
-      operation: 'chat',
-      request: {
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],
-        stream: false,
-        maxOutputTokens: MAX_TOKENS,
-      },
-    },
-    4096,
-  );
-  const maxCostMicros = usdToMicros(
-    ((estimate.promptTokensUpperBound + estimate.maxOutputTokens) * PRICE_PER_MILLION) / 1_000_000,
-  );
+  const maxCostMicros = maxChatCostMicros(PROMPT, MAX_TOKENS, PRICE_PER_MILLION);
   const spentMicros = rows
     .filter((row) => row.status === 'ok')
     .reduce((sum, row) => sum + usdToMicros(row.costUsd ?? 0), 0);

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { usdToMicros } from '../../src/limits/budget-periods.js';
 import { hashKey } from '../../src/pipeline/auth/key-resolver.js';
-import { estimateRequest } from '../../src/pipeline/limits/estimate-request.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { maxChatCostMicros } from '../../src/test-support/max-chat-cost.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -186,21 +186,7 @@ describe('three gateway processes sharing one Redis', () => {
   });
 
   it('lets a shared daily budget overshoot by at most one request’s maximum cost', async () => {
-    const estimate = estimateRequest(
-      {
-        operation: 'chat',
-        request: {
-          model: 'gpt-4o-mini',
-          messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],
-          stream: false,
-          maxOutputTokens: MAX_TOKENS,
-        },
-      },
-      4096,
-    );
-    const maxCostMicros = usdToMicros(
-      ((estimate.promptTokensUpperBound + estimate.maxOutputTokens) * PRICE_PER_MILLION) / 1_000_000,
-    );
+    const maxCostMicros = maxChatCostMicros(PROMPT, MAX_TOKENS, PRICE_PER_MILLION);
     const budgetMicros = usdToMicros(BUDGET_USD);
     const clients = clientsFor(budgetKey.key);
     const costs: number[] = [];
