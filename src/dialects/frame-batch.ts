@@ -51,6 +51,8 @@ export class FrameBatch {
   private scheduled = false;
   private waiting: Promise<void> | undefined;
   private written = false;
+  /** A write that threw where no caller could catch it (the end-of-turn flush). */
+  private failure: { error: unknown } | undefined;
 
   constructor(private readonly response: RawResponse) {}
 
@@ -96,9 +98,20 @@ export class FrameBatch {
     this.byteLength += frame.length;
   }
 
+  /** Throws what the last end-of-turn flush threw, so the writer's own error handling sees it. */
+  rethrowFailure(): void {
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+
   private readonly flushScheduled = (): void => {
     this.scheduled = false;
-    this.flush();
+    try {
+      this.flush();
+    } catch (error: unknown) {
+      // Thrown outside the writer's try: keep it for the writer and stop the response.
+      this.failure = { error };
+      this.response.destroy();
+    }
   };
 
   private flush(): void {

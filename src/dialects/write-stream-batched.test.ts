@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -7,6 +7,7 @@ import { GatewayError } from '../core/gateway-error.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import type { GatewayContext } from '../pipeline/gateway-context.js';
+import type { RawResponse } from './dialect-writer.js';
 import { type StreamFramer, writeStreamBatched } from './write-stream-batched.js';
 
 function fakeContext(): GatewayContext {
@@ -268,5 +269,28 @@ describe('writeStreamBatched', () => {
     });
     expect(await readAll(await get(port))).toBe('<open>[1][2][3]<close>');
     await done;
+  });
+
+  it('reports a write that throws at the end of the turn as a stream failure', async () => {
+    const response = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      writableEnded: false,
+      write: (): boolean => {
+        throw new Error('socket exploded');
+      },
+      end: () => undefined,
+      destroy: () => {
+        response.destroyed = true;
+      },
+    });
+    const context = fakeContext();
+    async function* twoReads(): AsyncGenerator<StreamPart> {
+      yield delta('a');
+      await nextTurn();
+      yield delta('b');
+    }
+    await writeStreamBatched(response as unknown as RawResponse, context, twoReads(), textFramer);
+    expect(response.destroyed).toBe(true);
+    expect(context.error?.code).toBe('internal_error');
   });
 });

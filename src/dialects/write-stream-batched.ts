@@ -23,13 +23,23 @@ export interface StreamWriteOptions {
   first?: StreamPart;
 }
 
-/** Records a stream failure on the context, logging what is not the upstream's fault. */
+/**
+ * Records a stream failure on the context, logging what is not the upstream's fault.
+ *
+ * @example
+ * recordStreamFailure(context, new GatewayError('upstream_bad_response', 'cut'));
+ */
 export function recordStreamFailure(context: GatewayContext, error: GatewayError): void {
   context.error ??= error;
   if (error.code === 'internal_error') context.log.error({ err: error.cause ?? error }, 'stream failed');
 }
 
-/** Closes the part iterator (which cancels the upstream when it did not finish). */
+/**
+ * Closes the part iterator (which cancels the upstream when it did not finish), never throwing.
+ *
+ * @example
+ * await closeStream(iterator, context);
+ */
 export async function closeStream(
   iterator: AsyncIterator<StreamPart>,
   context: GatewayContext,
@@ -123,6 +133,7 @@ export async function writeStreamBatched(
   try {
     framer.opening?.(batch);
     await pumpParts(response, context, iterator, framer, batch, options.first);
+    batch.rethrowFailure();
   } catch (error: unknown) {
     endWithError(context, batch, framer, toGatewayError(error));
   } finally {

@@ -4,7 +4,6 @@ import type { LimitsConfig } from '../config/schema.js';
 import type { LimitStore } from './limit-store.js';
 import { createJsonSpendFile } from './memory/json-spend-file.js';
 import { MemoryLimitStore } from './memory/memory-limit-store.js';
-import { RedisLimitStore } from './redis/redis-limit-store.js';
 
 const CONNECT_ERROR_LOG_INTERVAL_MS = 30_000;
 
@@ -30,6 +29,8 @@ export async function openLimitStore(
     });
   }
   let lastLogged = 0;
+  // Loaded only when configured: a single node never pays for the Redis client.
+  const { RedisLimitStore } = await import('./redis/redis-limit-store.js');
   return RedisLimitStore.open(
     {
       url: store.url,

@@ -4,7 +4,7 @@ import type { Config, ProviderConfig } from '../config/schema.js';
 import type { HttpClient } from '../providers/http/http-client.js';
 import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/provider.js';
-import { type RunningSandbox, startSandbox } from '../sandbox/index.js';
+import type { RunningSandbox } from '../sandbox/index.js';
 
 export interface BuiltProviders {
   providers: Map<string, Provider>;
@@ -79,7 +79,7 @@ export async function buildProviders(config: Config, http: HttpClient, log: Logg
   const needsSandbox = Object.values(config.providers).some((provider) => provider.type === 'sandbox');
   const secrets = createSandboxSecrets();
   const sandbox = needsSandbox
-    ? await startSandbox({
+    ? await (await import('../sandbox/index.js')).startSandbox({
         host: '127.0.0.1',
         port: 0,
         openai: { keys: [secrets.openai] },
