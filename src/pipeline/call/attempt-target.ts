@@ -28,6 +28,48 @@ export interface Attempt {
   signal: AbortSignal;
   /** True once the total timeout fired (turns a mid-stream abort into an `upstream_timeout` part). */
   timedOut(): boolean;
+  /** Stops the attempt's timers and listeners; call when its stream ends (results release themselves). */
+  release(): void;
+}
+
+/**
+ * One controller per attempt, aborted by the client, the first-token timeout or the total timeout —
+ * plain timers and one listener, which cost a fraction of `AbortSignal.timeout` + `AbortSignal.any`
+ * on the hot path. `release()` (idempotent) clears them; a client abort releases too.
+ */
+function createAttemptSignal(clientSignal: AbortSignal, timeouts: AttemptTimeouts) {
+  const controller = new AbortController();
+  const state = { firstToken: false, total: false };
+  let firstTokenTimer: NodeJS.Timeout | undefined;
+  const release = () => {
+    clearTimeout(firstTokenTimer);
+    clearTimeout(totalTimer);
+    clientSignal.removeEventListener('abort', onClientAbort);
+  };
+  const onClientAbort = () => {
+    release();
+    controller.abort(clientSignal.reason);
+  };
+  const totalTimer = setTimeout(() => {
+    state.total = true;
+    release();
+    controller.abort();
+  }, timeouts.totalMs);
+  totalTimer.unref();
+  if (timeouts.firstTokenMs !== undefined) {
+    firstTokenTimer = setTimeout(() => {
+      state.firstToken = true;
+      controller.abort();
+    }, timeouts.firstTokenMs);
+  }
+  if (clientSignal.aborted) onClientAbort();
+  else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+  return {
+    signal: controller.signal,
+    state,
+    release,
+    stopFirstTokenTimer: () => clearTimeout(firstTokenTimer),
+  };
 }
 
 /** Parts that mean the answer has begun: after one of them there is no silent failover. */
@@ -97,13 +139,8 @@ export async function attemptTarget(
   timeouts: AttemptTimeouts,
 ): Promise<Attempt> {
   const startedAt = performance.now();
-  const firstToken = new AbortController();
-  const timer =
-    timeouts.firstTokenMs === undefined
-      ? undefined
-      : setTimeout(() => firstToken.abort(), timeouts.firstTokenMs);
-  const total = AbortSignal.timeout(timeouts.totalMs);
-  const signal = AbortSignal.any([context.signal, total, firstToken.signal]);
+  const attempt = createAttemptSignal(context.signal, timeouts);
+  const { signal, state } = attempt;
   try {
     const output = await invoke(context, target, {
       modelId: target.modelId,
@@ -111,11 +148,20 @@ export async function attemptTarget(
       requestId: context.requestId,
       log: context.log,
     });
-    return { output, startedAt, firstTokenAt: performance.now(), signal, timedOut: () => total.aborted };
+    if (output.type !== 'stream') attempt.release();
+    return {
+      output,
+      startedAt,
+      firstTokenAt: performance.now(),
+      signal,
+      timedOut: () => state.total,
+      release: attempt.release,
+    };
   } catch (error: unknown) {
+    attempt.release();
     if (context.signal.aborted) throw new GatewayError('cancelled', 'The client closed the request.');
-    if (firstToken.signal.aborted || total.aborted) {
-      const [kind, limit] = firstToken.signal.aborted
+    if (state.firstToken || state.total) {
+      const [kind, limit] = state.firstToken
         ? ['a first token', timeouts.firstTokenMs]
         : ['a complete answer', timeouts.totalMs];
       throw new GatewayError(
@@ -129,6 +175,6 @@ export async function attemptTarget(
     }
     throw toGatewayError(error);
   } finally {
-    clearTimeout(timer);
+    attempt.stopFirstTokenTimer();
   }
 }

@@ -65,28 +65,34 @@ export function settleSuccess(
     return output;
   }
   latency.recordTtft(deployment, durationMs, clock());
-  const stream = trackStream(output.head, output.rest, attempt.timedOut, {
-    finished: (usage) => {
-      reportHealth(routing, admission, 'success', log);
-      admission.reservation?.settle(usedTokens(usage));
-      const seconds = (performance.now() - attempt.firstTokenAt) / 1000;
-      // Streams shorter than 10 ms (local, zero-latency) say nothing about a deployment's speed.
-      if (seconds >= 0.01) latency.recordThroughput(deployment, usage.outputTokens / seconds, clock());
-      entry.durationMs = performance.now() - attempt.startedAt;
+  const stream = trackStream(
+    output.head,
+    output.rest,
+    attempt.timedOut,
+    {
+      finished: (usage) => {
+        reportHealth(routing, admission, 'success', log);
+        admission.reservation?.settle(usedTokens(usage));
+        const seconds = (performance.now() - attempt.firstTokenAt) / 1000;
+        // Streams shorter than 10 ms (local, zero-latency) say nothing about a deployment's speed.
+        if (seconds >= 0.01) latency.recordThroughput(deployment, usage.outputTokens / seconds, clock());
+        entry.durationMs = performance.now() - attempt.startedAt;
+      },
+      failed: (error) => {
+        // The provider billed what it streamed: the reservation stays as it was.
+        reportHealth(
+          routing,
+          admission,
+          classifyFailure(error).health === 'failure' ? 'failure' : 'neutral',
+          log,
+        );
+        entry.status = 'error';
+        entry.errorCode = error.code;
+        entry.durationMs = performance.now() - attempt.startedAt;
+      },
+      abandoned: () => reportHealth(routing, admission, 'neutral', log),
     },
-    failed: (error) => {
-      // The provider billed what it streamed: the reservation stays as it was.
-      reportHealth(
-        routing,
-        admission,
-        classifyFailure(error).health === 'failure' ? 'failure' : 'neutral',
-        log,
-      );
-      entry.status = 'error';
-      entry.errorCode = error.code;
-      entry.durationMs = performance.now() - attempt.startedAt;
-    },
-    abandoned: () => reportHealth(routing, admission, 'neutral', log),
-  });
+    attempt.release,
+  );
   return { type: 'stream', stream };
 }

@@ -23,6 +23,8 @@ export async function* trackStream(
   rest: AsyncIterator<StreamPart>,
   timedOut: () => boolean,
   handlers: StreamOutcomeHandlers,
+  /** Frees the attempt's timers once the stream is over. */
+  release: () => void = () => {},
 ): AsyncGenerator<StreamPart> {
   let ended = false;
   const end = (report: () => void) => {
@@ -55,6 +57,7 @@ export async function* trackStream(
     end(() => handlers.failed(timeout));
     yield { type: 'error', error: timeout };
   } finally {
+    release();
     end(() => handlers.abandoned());
     await rest.return?.();
   }
