@@ -1,22 +1,11 @@
 /**
  * What "governance on" means in this run. The DESIGN §9 headline is measured with virtual-key auth, a
- * rate limit and usage accounting all on; the pieces Converge does not have yet are named here, so the
- * results and docs/performance.md say exactly what was measured.
+ * rate limit and usage accounting all on (`converge`); the same Converge with
+ * `governance: { enabled: false }` (`converge-off`) shows what they cost.
  */
 
-/**
- * Issue #6 (rate limits) has not landed. When it does: set this to true and fill in
- * `addBenchRateLimit` with the key's limit (high enough never to reject, so its cost is measured but
- * not its refusals).
- */
-export const RATE_LIMIT_AVAILABLE = false;
-
-/**
- * Converge has no switch to turn governance off (no auth, no accounting). Proposed: a config flag
- * `governance: { enabled: false }`, allowed only on a loopback bind. Until it exists the harness
- * reports governance "on" only.
- */
-export const GOVERNANCE_OFF_AVAILABLE = false;
+/** The bench key's RPM: high enough never to refuse, so its cost is measured but not its refusals. */
+export const BENCH_RPM = 100_000_000;
 
 export interface GovernanceDescription {
   mode: 'on';
@@ -30,29 +19,28 @@ export function describeGovernance(): GovernanceDescription {
     mode: 'on',
     measured: [
       'virtual-key auth',
+      `a rate limit (${BENCH_RPM.toLocaleString('en-US')} RPM, in memory)`,
       'usage accounting (SQLite)',
-      ...(RATE_LIMIT_AVAILABLE ? ['rate limit'] : []),
     ],
-    pending: RATE_LIMIT_AVAILABLE ? [] : ['rate limit (issue #6)'],
-    off: GOVERNANCE_OFF_AVAILABLE
-      ? 'measured'
-      : 'not measured: Converge has no switch to turn governance off yet',
+    pending: [],
+    off: 'measured: the `converge-off` target is the same build with governance.enabled false',
   };
 }
 
 type ConfigDocument = Record<string, unknown>;
 
-/** The rate-limit hook: adds a generous per-key limit once issue #6 defines its config. */
-export function addBenchRateLimit(config: ConfigDocument): ConfigDocument {
-  if (!RATE_LIMIT_AVAILABLE) return config;
-  // Issue #6: e.g. keys[0].limits = { rpm: 100_000_000 } — set when the schema exists.
-  return config;
-}
-
 /**
- * Applies the governance settings of this run to the parsed bench config (bench/converge.bench.yaml).
- * @example applyBenchGovernance(parseYaml(text)) // unchanged today: auth + accounting are in the YAML
+ * Applies the run's governance to the parsed bench config (bench/converge.bench.yaml): `on` gives the
+ * bench key its rate limit; `off` turns governance off (and uses its own data directory).
+ *
+ * @example applyBenchGovernance(parseYaml(text), 'on').keys // [{ name: 'bench', …, limits: { rpm: 100000000 } }]
  */
-export function applyBenchGovernance(config: ConfigDocument): ConfigDocument {
-  return addBenchRateLimit(config);
+export function applyBenchGovernance(config: ConfigDocument, governance: 'on' | 'off'): ConfigDocument {
+  if (governance === 'off') {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config ${ENV} reference, resolved by Converge
+    const storage = { ...(config['storage'] as ConfigDocument), dataDir: '${BENCH_DATA_DIR}-off' };
+    return { ...config, storage, keys: [], governance: { enabled: false } };
+  }
+  const keys = (config['keys'] as ConfigDocument[]).map((key) => ({ ...key, limits: { rpm: BENCH_RPM } }));
+  return { ...config, keys };
 }

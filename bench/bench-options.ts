@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 
-export type TargetId = 'direct' | 'floor' | 'converge' | 'portkey';
-export const TARGET_IDS: readonly TargetId[] = ['direct', 'floor', 'converge', 'portkey'];
+export type TargetId = 'direct' | 'floor' | 'converge' | 'converge-off' | 'portkey';
+/** `converge-off` is Converge with `governance: { enabled: false }`: what governance costs. */
+export const TARGET_IDS: readonly TargetId[] = ['direct', 'floor', 'converge', 'converge-off', 'portkey'];
 
 export type ScenarioId =
   | 'fixed-rate'

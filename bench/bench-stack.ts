@@ -96,10 +96,10 @@ function spawnNode(root: string, workDir: string, spec: SpawnSpec): BenchProcess
   return { name: spec.name, pid: child.pid, origin: `http://127.0.0.1:${spec.port}`, logPath, child };
 }
 
-async function writeConvergeConfig(root: string, workDir: string): Promise<string> {
+async function writeConvergeConfig(root: string, workDir: string, governance: 'on' | 'off'): Promise<string> {
   const text = await readFile(join(root, 'bench/converge.bench.yaml'), 'utf8');
-  const config = applyBenchGovernance(parseYaml(text) as Record<string, unknown>);
-  const path = join(workDir, 'converge.yaml');
+  const config = applyBenchGovernance(parseYaml(text) as Record<string, unknown>, governance);
+  const path = join(workDir, `converge-${governance}.yaml`);
   await writeFile(path, stringifyYaml(config));
   return path;
 }
@@ -122,7 +122,7 @@ function targetSpecs(
   targets: TargetId[],
   ports: Record<string, number>,
   env: Record<string, string>,
-  configPath: string,
+  configPaths: { on: string; off: string },
 ): SpawnSpec[] {
   const specs: SpawnSpec[] = [];
   const fast = `http://127.0.0.1:${ports['sandbox-fast']}`;
@@ -132,8 +132,20 @@ function targetSpecs(
     specs.push({ name: 'floor', args, port: ports['floor'] ?? 0 });
   }
   if (targets.includes('converge')) {
-    const args = ['dist/cli/main.js', 'start', '--config', configPath, '--port', String(ports['converge'])];
+    const args = [
+      'dist/cli/main.js',
+      'start',
+      '--config',
+      configPaths.on,
+      '--port',
+      String(ports['converge']),
+    ];
     specs.push({ name: 'converge', args, port: ports['converge'] ?? 0, env });
+  }
+  if (targets.includes('converge-off')) {
+    const port = String(ports['converge-off']);
+    const args = ['dist/cli/main.js', 'start', '--config', configPaths.off, '--port', port];
+    specs.push({ name: 'converge-off', args, port: ports['converge-off'] ?? 0, env });
   }
   if (targets.includes('portkey')) {
     const script = join(root, PORTKEY_SCRIPT);
@@ -154,7 +166,15 @@ export async function startBenchStack(root: string, targets: TargetId[]): Promis
   if (!existsSync(join(root, 'dist/cli/main.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
   const workDir = await mkdtemp(join(tmpdir(), 'converge-bench-'));
-  const names = ['sandbox-fast', 'sandbox-slow', 'floor', 'floor-slow', 'converge', 'portkey'];
+  const names = [
+    'sandbox-fast',
+    'sandbox-slow',
+    'floor',
+    'floor-slow',
+    'converge',
+    'converge-off',
+    'portkey',
+  ];
   const ports: Record<string, number> = {};
   for (const name of names) ports[name] = await findFreePort();
   const convergeDataDir = join(workDir, 'converge-data');
@@ -181,7 +201,10 @@ export async function startBenchStack(root: string, targets: TargetId[]): Promis
       ],
       port: ports['sandbox-slow'] ?? 0,
     },
-    ...targetSpecs(root, targets, ports, env, await writeConvergeConfig(root, workDir)),
+    ...targetSpecs(root, targets, ports, env, {
+      on: await writeConvergeConfig(root, workDir, 'on'),
+      off: await writeConvergeConfig(root, workDir, 'off'),
+    }),
   ];
   const processes = new Map<string, BenchProcess>();
   const stack: BenchStack = {

@@ -22,6 +22,7 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   direct: 'direct (no gateway)',
   floor: 'floor proxy',
   converge: 'Converge',
+  'converge-off': 'Converge, governance off',
   portkey: 'Portkey 1.15.2',
 };
 
@@ -68,6 +69,14 @@ export function createTargets(stack: BenchStack, ids: readonly TargetId[]): Benc
       origin: () => loopback(stack, 'converge'),
       headers: () => ({ ...JSON_HEADERS, authorization: `Bearer ${CONVERGE_KEY}` }),
       pid: () => pidOf(stack, 'converge'),
+    },
+    'converge-off': {
+      id: 'converge-off',
+      label: TARGET_LABELS['converge-off'],
+      origin: () => loopback(stack, 'converge-off'),
+      // Governance off: no key is checked; the header is sent anyway so both carry the same bytes.
+      headers: () => ({ ...JSON_HEADERS, authorization: `Bearer ${CONVERGE_KEY}` }),
+      pid: () => pidOf(stack, 'converge-off'),
     },
     portkey: {
       id: 'portkey',

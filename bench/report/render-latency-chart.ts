@@ -7,6 +7,7 @@ const COLORS: Record<TargetId, string> = {
   direct: '#888888',
   floor: '#4477aa',
   converge: '#228833',
+  'converge-off': '#99cc66',
   portkey: '#cc3311',
 };
 
@@ -109,7 +110,7 @@ function renderLegend(targets: TargetId[], y: number): string {
  * @example writeFileSync('docs/performance-latency.svg', renderLatencyChart(results.scenarios.fixedRate, 'quick run'));
  */
 export function renderLatencyChart(data: FixedRateResult[], caption: string): string {
-  const targets = (['direct', 'floor', 'converge', 'portkey'] as const).filter((target) =>
+  const targets = (['direct', 'floor', 'converge', 'converge-off', 'portkey'] as const).filter((target) =>
     data.some((entry) => entry.results[target] !== undefined),
   );
   const values = data.flatMap((entry) =>

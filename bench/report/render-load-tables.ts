@@ -15,7 +15,7 @@ import {
   typicalChunkCount,
 } from './derive-metrics.js';
 
-const ORDER: readonly TargetId[] = ['direct', 'floor', 'converge', 'portkey'];
+const ORDER: readonly TargetId[] = ['direct', 'floor', 'converge', 'converge-off', 'portkey'];
 
 export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -88,6 +88,8 @@ export function renderRatios(data: FixedRateResult[]): string {
       formatRatio(ratio(added('converge', 'p50'), added('portkey', 'p50'))),
       formatRatio(ratio(added('converge', 'p99'), added('portkey', 'p99'))),
       formatRatio(ratio(cpuOf('converge'), cpuOf('floor'))),
+      formatRatio(ratio(added('converge', 'p50'), added('converge-off', 'p50'))),
+      formatRatio(ratio(cpuOf('converge'), cpuOf('converge-off'))),
     ];
   });
   return table(
@@ -100,6 +102,8 @@ export function renderRatios(data: FixedRateResult[]): string {
       'added p50 vs Portkey',
       'added p99 vs Portkey',
       'CPU/req vs floor',
+      'added p50 vs governance off',
+      'CPU/req vs governance off',
     ],
     rows,
   );
