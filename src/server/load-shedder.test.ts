@@ -24,6 +24,8 @@ describe('LoadShedder', () => {
     const shedder = new LoadShedder({
       maxEventLoopLagMs: 100,
       maxInflightRequests: 1_000,
+      // The stall also saturates utilization; this test is about lag alone.
+      maxEventLoopUtilization: 1.01,
       sampleIntervalMs: 60_000,
       onSample: (seconds) => samples.push(seconds),
     });
@@ -42,6 +44,40 @@ describe('LoadShedder', () => {
       const calm = shedder.sample();
       expect(calm).toBeLessThan(100);
       expect(shedder.shouldShed(0)).toBeUndefined();
+    } finally {
+      shedder.close();
+    }
+  });
+
+  it('sheds a fraction of requests that grows while the loop stays saturated and shrinks as it recovers', () => {
+    const shedder = new LoadShedder({
+      maxEventLoopLagMs: 10_000,
+      maxInflightRequests: 1_000_000,
+      maxEventLoopUtilization: 0.95,
+      sampleIntervalMs: 60_000,
+    });
+    const refusedOf = (requests: number) =>
+      Array.from({ length: requests }, () => shedder.shouldShed(0)).filter(
+        (reason) => reason === 'utilization',
+      ).length;
+    try {
+      shedder.sample(0.5);
+      expect(refusedOf(100)).toBe(0);
+      // One busy window alone is a burst, not overload.
+      shedder.sample(0.99);
+      expect(refusedOf(100)).toBe(0);
+      shedder.sample(0.99);
+      expect(refusedOf(100)).toBe(10);
+      shedder.sample(1);
+      shedder.sample(1);
+      expect(refusedOf(100)).toBe(30);
+      for (let window = 0; window < 20; window++) shedder.sample(1);
+      // Capped: some requests always get through to show recovery.
+      expect(refusedOf(100)).toBe(90);
+      shedder.sample(0.6);
+      expect(refusedOf(100)).toBe(80);
+      for (let window = 0; window < 9; window++) shedder.sample(0.6);
+      expect(refusedOf(100)).toBe(0);
     } finally {
       shedder.close();
     }
