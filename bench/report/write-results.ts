@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TARGET_IDS } from '../bench-options.js';
 import type { BenchResults } from '../bench-results.js';
 import { renderLatencyChart } from './render-latency-chart.js';
 import { renderResultsMarkdown } from './render-markdown.js';
@@ -31,9 +32,18 @@ export function replaceBetweenMarkers(
   return document.slice(0, start) + replacement + document.slice(end + markers.end.length);
 }
 
+/** Every scenario a complete run records (load scenarios and the micro-benchmarks). */
+const ALL_SCENARIOS = 8;
+
+/** A run of some targets or scenarios only (`--only`, `--targets`): never stands in for a full one. */
+export function isPartialRun(results: BenchResults): boolean {
+  return results.targets.length < TARGET_IDS.length || Object.keys(results.scenarios).length < ALL_SCENARIOS;
+}
+
 function stamp(results: BenchResults): string {
   const date = results.startedAt.slice(0, 10);
-  return results.mode === 'quick' ? `${date}-quick` : date;
+  if (results.mode === 'quick') return `${date}-quick`;
+  return isPartialRun(results) ? `${date}-partial` : date;
 }
 
 export interface WrittenFiles {
@@ -42,7 +52,10 @@ export interface WrittenFiles {
   chart?: string;
 }
 
-/** Writes bench/results/<date>.json (`-quick` for quick runs) and, if asked, the doc block and the SVG chart. */
+/**
+ * Writes bench/results/<date>.json (`-quick` for quick runs, `-partial` for runs of some targets or
+ * scenarios) and, if asked and the run is complete (or quick), the doc block and the SVG chart.
+ */
 export async function writeResults(
   root: string,
   results: BenchResults,
@@ -52,7 +65,8 @@ export async function writeResults(
   await mkdir(resultsDir, { recursive: true });
   const json = join(resultsDir, `${stamp(results)}.json`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
-  if (!writeDoc) return { json };
+  // A partial run keeps its JSON only: the doc's block is the last complete run's.
+  if (!writeDoc || (results.mode === 'full' && isPartialRun(results))) return { json };
   const chartName = results.mode === 'quick' ? 'performance-latency-quick.svg' : 'performance-latency.svg';
   const fixed = results.scenarios.fixedRate;
   let chart: string | undefined;
