@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, parseBenchOptions } from '../bench-options.js';
-import type { ScenarioResults } from '../bench-results.js';
+import type { BenchResults, ScenarioResults } from '../bench-results.js';
 import type { LoadResult, Summary } from '../load-runner.js';
 import { downsample } from '../process-stats.js';
 import type { StepResult } from '../run-step.js';
@@ -9,7 +9,7 @@ import { isSustained } from '../scenarios/saturation.js';
 import { checkDesignTargets } from './check-targets.js';
 import { renderLatencyChart } from './render-latency-chart.js';
 import { renderResultsMarkdown } from './render-markdown.js';
-import { replaceBetweenMarkers } from './write-results.js';
+import { isPartialRun, replaceBetweenMarkers } from './write-results.js';
 
 function summary(p50: number, p99: number): Summary {
   return { count: 100, min: p50 / 2, mean: p50, p50, p90: (p50 + p99) / 2, p99, p999: p99, max: p99 * 2 };
@@ -80,6 +80,26 @@ describe('DESIGN §9 checks', () => {
       PROFILES.full,
     );
     expect(passing.find((check) => check.id === 'slow-upstream')?.status).toBe('pass');
+  });
+});
+
+describe('partial runs', () => {
+  it('counts a run of some targets or scenarios as partial, so it never replaces the full results', () => {
+    const all = {
+      fixedRate: [],
+      saturation: {},
+      streaming: {},
+      streamingPaced: {},
+      slowUpstream: {},
+      openStreams: {},
+      memoryFlatness: {},
+      micro: [],
+    };
+    const run = (targets: string[], scenarios: object) => ({ targets, scenarios }) as unknown as BenchResults;
+    const everyTarget = ['direct', 'floor', 'converge', 'converge-off', 'portkey'];
+    expect(isPartialRun(run(everyTarget, all))).toBe(false);
+    expect(isPartialRun(run(['direct', 'converge'], all))).toBe(true);
+    expect(isPartialRun(run(everyTarget, { saturation: {} }))).toBe(true);
   });
 });
 
