@@ -186,6 +186,15 @@ describe('createBatchingUsageRecorder', () => {
     expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ field: 'ttftMs' }), expect.any(String));
   });
 
+  it('rounds fractional counts, which an integer column (PostgreSQL) would refuse for the whole batch', async () => {
+    const { store, recorder } = setup();
+    const row = makeUsageRow({ inputTokens: 10.4, outputTokens: 2.5, httpStatus: 200 });
+    recorder.record(row);
+    await recorder.flush();
+    const [stored] = await store.query();
+    expect([stored?.inputTokens, stored?.outputTokens, stored?.requestId]).toEqual([10, 3, row.requestId]);
+  });
+
   it('close() stops the timer and writes everything, including rows recorded while closing', async () => {
     vi.useFakeTimers();
     const { store, recorder, rows } = setup({ maxBatchSize: 2 });

@@ -53,6 +53,25 @@ function findNonFiniteField(row: UsageRow): string | undefined {
   return undefined;
 }
 
+/** Columns every backend stores as integers: a fraction would fail the whole batch in PostgreSQL. */
+const integerFields = [
+  'createdAt',
+  'httpStatus',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+] as const;
+
+/** The row with integer columns rounded (a provider may report, or an estimate produce, a fraction). */
+function withIntegerCounts(row: UsageRow): UsageRow {
+  if (integerFields.every((name) => Number.isInteger(row[name]))) return row;
+  const rounded = { ...row };
+  for (const name of integerFields) rounded[name] = Math.round(row[name]);
+  return rounded;
+}
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
   return value;
@@ -102,7 +121,7 @@ class BatchingUsageRecorder implements UsageRecorder {
       );
       return;
     }
-    this.pending.push({ seq: this.nextSeq++, row });
+    this.pending.push({ seq: this.nextSeq++, row: withIntegerCounts(row) });
     this.enforceBound();
     // After close() no timer runs, so a late row starts its own write; before, a full batch does,
     // unless the store is failing (then the timer paces the retries).

@@ -136,7 +136,14 @@ describe('per-key limits through the OpenAI SDK', () => {
     expect(error.status).toBe(429);
     expect(error.message).toMatch(/Request too large for tokens per minute/);
     expect(error.headers?.get('retry-after')).toBeNull();
+    expect(error.headers?.get('x-should-retry')).toBe('false');
     expect(provider.calls).toBe(0);
+    // An SDK allowed to retry does not: one request, one usage row.
+    const retrying = openai(gateway, 'limited', 3);
+    const before = gateway.usage.rows.length;
+    await rejection(retrying.chat.completions.create({ ...ask, max_tokens: 5_000 }));
+    await gateway.usage.waitForRow(() => gateway.usage.rows.length > before);
+    expect(gateway.usage.rows.length).toBe(before + 1);
   });
 
   it('holds a concurrency slot for the whole stream and frees it when the stream ends or the client leaves', async () => {

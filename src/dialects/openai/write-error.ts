@@ -43,7 +43,8 @@ export function openAIErrorResponse(error: GatewayError): { status: number; body
 
 /**
  * Headers on every error in every OpenAI-format dialect: the stable code, and `x-should-retry: false`
- * where the status (429) would make the SDK retry an error that cannot succeed until a budget resets.
+ * where the status (429) would make the SDK retry an error that cannot succeed by retrying — a spent
+ * budget, or a request larger than the key's whole TPM limit.
  */
 export function errorHeaders(
   error: GatewayError,
@@ -54,7 +55,7 @@ export function errorHeaders(
     ...flavor.requestIdHeaders(requestId),
     'x-converge-error-code': error.code,
   };
-  if (error.code === 'budget_exceeded') headers['x-should-retry'] = 'false';
+  if (error.status === 429 && !error.isRetryable) headers['x-should-retry'] = 'false';
   return headers;
 }
 
