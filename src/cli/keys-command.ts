@@ -14,7 +14,7 @@ import { updateKeyAction } from './update-key-action.js';
 const HELP = `Usage: converge keys <create|add-aws|list|rotate|update|revoke> [options]
 
 Manages virtual keys in the gateway's store. Secrets are stored as SHA-256 hashes and shown once.
-A running gateway picks up a revocation within 30 seconds (its key cache lifetime).
+A running gateway picks up new keys at once and revocations within storage.refreshIntervalMs (2 s).
 
   converge keys create --name <name> [--team <t>] [--user <u>] [--role <role>] [policy options]
                        [--allow-route-override] [--expires-in 30d] [--aws] [--json]
