@@ -209,10 +209,11 @@ export const configSchema = z.strictObject({
       /** Shed new requests (503 `overloaded`) while the event loop's p99 delay exceeds this. */
       maxEventLoopLagMs: z.number().int().positive().default(250),
       /**
-       * Shed a growing share of new requests while the event loop is busy at least this share of the
-       * time for a second or more (the CPU is spent; more work would only queue); 1 turns it off.
+       * Opt-in: shed a growing share of new requests while the event loop is busy at least this share
+       * of the time for a second or more (the CPU is spent; more work would only queue). 1 = off, the
+       * default: in the benchmark it cut goodput under a slow upstream (docs/performance.md).
        */
-      maxEventLoopUtilization: z.number().gt(0).max(1).default(0.95),
+      maxEventLoopUtilization: z.number().gt(0).max(1).default(1),
       /** Shed new requests while this many are in flight, rather than queue without bound. */
       maxInflightRequests: z.number().int().positive().default(20_000),
       /** Serve TLS (HTTPS, with HTTP/2 negotiated by ALPN) from these PEM files; omit for cleartext. */

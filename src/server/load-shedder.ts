@@ -13,7 +13,7 @@ export interface LoadShedderOptions {
   /**
    * Past this share of the last window spent busy (event-loop utilization, 0–1), the process is at its
    * CPU limit and further requests would only queue in socket buffers, where lag does not show: a
-   * growing fraction of new requests is refused. Default 0.95; 1 disables it.
+   * growing fraction of new requests is refused. Default 1 (off); 0.95 sheds a CPU-bound process.
    */
   maxEventLoopUtilization?: number;
   /** How often the delay histogram and the utilization are read. */
@@ -67,7 +67,8 @@ export class LoadShedder {
     this.lastUtilization = now;
     // Two saturated windows in a row (a second of a loop that never idled) before anything is refused:
     // a single busy burst — a large body, a GC — is not overload.
-    const busy = this.utilization >= (this.options.maxEventLoopUtilization ?? 0.95);
+    const limit = this.options.maxEventLoopUtilization ?? 1;
+    const busy = limit < 1 && this.utilization >= limit;
     const saturated = busy && this.busyWindows >= 1;
     this.busyWindows = busy ? this.busyWindows + 1 : 0;
     this.shedTenths = saturated

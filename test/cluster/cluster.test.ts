@@ -91,7 +91,7 @@ describe('three converge processes sharing PostgreSQL and Redis', () => {
     const config: ConfigInput = {
       logging: { level: 'warn' },
       // Load shedding is not under test: a busy CI machine must not turn 429s into 503s.
-      server: { maxEventLoopLagMs: 30_000, maxEventLoopUtilization: 1 },
+      server: { maxEventLoopLagMs: 30_000 },
       storage: {
         type: 'postgres',
         url: database.url,
