@@ -169,7 +169,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       authenticate: (secret) => keys.resolve(secret),
       masterKey: masterKey === '' ? undefined : masterKey,
       onChange: () => keys.invalidate(),
-      openSecretBox: () => createSecretBox(loadMasterKey({ dataDir: config.storage.dataDir, create: true })),
+      // A cluster shares its AWS secrets through PostgreSQL, so every replica needs the same master key:
+      // CONVERGE_MASTER_KEY. Only a single SQLite node may create its own key file.
+      openSecretBox: () =>
+        createSecretBox(
+          loadMasterKey({ dataDir: config.storage.dataDir, create: config.storage.type === 'sqlite' }),
+        ),
       log,
     },
     tls:
