@@ -1,36 +1,14 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/gateway-error.js';
 import type { StreamPart } from '../core/stream-part.js';
-import { emptyUsage } from '../core/usage.js';
-import type { GatewayContext } from '../pipeline/gateway-context.js';
+import { makeTestContext } from '../test-support/make-test-context.js';
 import type { RawResponse } from './dialect-writer.js';
 import { type StreamFramer, writeStreamBatched } from './write-stream-batched.js';
 
-function fakeContext(): GatewayContext {
-  return {
-    requestId: '00000000-0000-0000-0000-000000000002',
-    receivedAt: 0,
-    startTime: 0,
-    dialect: 'openai',
-    credential: undefined,
-    signal: new AbortController().signal,
-    log: pino({ level: 'silent' }),
-    parseBody: () => {
-      throw new Error('not used');
-    },
-    modelHint: undefined,
-    attempts: [],
-    warnings: [],
-    usage: emptyUsage(),
-    upstreamMs: 0,
-    usageEstimated: false,
-    completed: false,
-  };
-}
+const fakeContext = () => makeTestContext();
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

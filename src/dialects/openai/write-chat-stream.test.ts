@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../core/stream-part.js';
 import { emptyUsage } from '../../core/usage.js';
-import type { GatewayContext } from '../../pipeline/gateway-context.js';
+import { makeTestContext } from '../../test-support/make-test-context.js';
 import type { RawResponse } from '../dialect-writer.js';
 import { openAIFlavor } from './openai-flavor.js';
 import { writeChatStream } from './write-chat-stream.js';
@@ -30,27 +29,7 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-function fakeContext(): GatewayContext {
-  return {
-    requestId: '00000000-0000-0000-0000-000000000001',
-    receivedAt: 0,
-    startTime: 0,
-    dialect: 'openai',
-    credential: undefined,
-    signal: new AbortController().signal,
-    log: pino({ level: 'silent' }),
-    parseBody: () => {
-      throw new Error('not used');
-    },
-    modelHint: undefined,
-    attempts: [],
-    warnings: [],
-    usage: emptyUsage(),
-    upstreamMs: 0,
-    usageEstimated: false,
-    completed: false,
-  };
-}
+const fakeContext = () => makeTestContext({ requestId: '00000000-0000-0000-0000-000000000001' });
 
 /**
  * A stream that counts how many parts were pulled and whether it was closed early. Each part is

@@ -1,35 +1,14 @@
-import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.js';
-import { emptyUsage } from '../../core/usage.js';
+import { makeTestContext } from '../../test-support/make-test-context.js';
 import type { GatewayContext, Principal } from '../gateway-context.js';
 import { createAuthStage } from './auth-stage.js';
 import type { KeyResolver } from './key-resolver.js';
 
 const principal: Principal = { keyId: 'key_1', keyName: 'ci', teamId: null, role: 'member', models: null };
 
-function contextWith(fields: Partial<GatewayContext>): GatewayContext {
-  return {
-    requestId: 'r',
-    receivedAt: 0,
-    startTime: 0,
-    dialect: 'bedrock',
-    credential: undefined,
-    signal: new AbortController().signal,
-    log: pino({ level: 'silent' }),
-    parseBody: () => {
-      throw new Error('not parsed here');
-    },
-    modelHint: undefined,
-    attempts: [],
-    warnings: [],
-    usage: emptyUsage(),
-    upstreamMs: 0,
-    usageEstimated: false,
-    completed: false,
-    ...fields,
-  };
-}
+const contextWith = (fields: Partial<GatewayContext>) =>
+  makeTestContext({ requestId: 'r', dialect: 'bedrock', ...fields });
 
 const keys: KeyResolver = {
   resolve: vi.fn(async () => principal),
