@@ -9,71 +9,18 @@ import type {
   UsageSummaryQuery,
   UsageSummaryRow,
 } from '../types.js';
-import { toNanoUsd } from '../usage-counts.js';
 import { validateUsageQuery } from '../validate-usage-query.js';
 import { buildUsageFilter, type UsageFilterParams } from './build-usage-filter.js';
+import { prepareUsageInsert, type UsageDbRow, usageColumnList } from './sqlite-usage-insert.js';
 import { SqliteUsageSummarizer } from './sqlite-usage-summarizer.js';
 
-interface UsageDbRow {
-  request_id: string;
-  created_at: number;
-  key_id: string | null;
-  key_name: string | null;
-  team_id: string | null;
-  dialect: string;
-  operation: string;
-  stream: number;
-  model_requested: string | null;
-  model_served: string | null;
-  deployment: string | null;
-  provider: string | null;
-  status: string;
-  http_status: number;
-  error_code: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_nano_usd: number | null;
-  usage_estimated: number;
-  latency_ms: number;
-  ttft_ms: number | null;
-  attempts: string;
+const columnList = usageColumnList.join(', ');
+
+/** Where a batch goes when rows are written off the main thread (`SqliteUsageWriter`). */
+export interface UsageBatchWriter {
+  insertMany(rows: readonly UsageRow[]): Promise<void>;
 }
 
-type UsageParams = Omit<UsageDbRow, 'status'> & { status: UsageStatus };
-
-/** Column name → UsageRow field, in table order. */
-const fieldsByColumn = {
-  request_id: 'requestId',
-  created_at: 'createdAt',
-  key_id: 'keyId',
-  key_name: 'keyName',
-  team_id: 'teamId',
-  dialect: 'dialect',
-  operation: 'operation',
-  stream: 'stream',
-  model_requested: 'modelRequested',
-  model_served: 'modelServed',
-  deployment: 'deployment',
-  provider: 'provider',
-  status: 'status',
-  http_status: 'httpStatus',
-  error_code: 'errorCode',
-  input_tokens: 'inputTokens',
-  output_tokens: 'outputTokens',
-  cache_read_tokens: 'cacheReadTokens',
-  cache_write_tokens: 'cacheWriteTokens',
-  reasoning_tokens: 'reasoningTokens',
-  cost_nano_usd: 'costUsd',
-  usage_estimated: 'usageEstimated',
-  latency_ms: 'latencyMs',
-  ttft_ms: 'ttftMs',
-  attempts: 'attempts',
-} as const satisfies Record<keyof UsageDbRow, keyof UsageRow>;
-
-const columnList = Object.keys(fieldsByColumn).join(', ');
 const statusSchema = z.enum(['ok', 'error', 'rejected', 'cancelled']);
 const attemptsSchema = z.array(
   z.object({
@@ -92,19 +39,6 @@ function decodeAttempts(text: string, requestId: string): UsageAttempt[] {
   } catch (error: unknown) {
     throw new Error(`usage row ${requestId} has a corrupt attempts column`, { cause: error });
   }
-}
-
-function toParams(row: UsageRow): UsageParams {
-  const params: Record<string, unknown> = {};
-  for (const [column, field] of Object.entries(fieldsByColumn)) params[column] = row[field];
-  // SQLite has no booleans and better-sqlite3 refuses to bind them.
-  return {
-    ...(params as Omit<UsageParams, 'stream' | 'cost_nano_usd' | 'usage_estimated' | 'attempts'>),
-    stream: row.stream ? 1 : 0,
-    cost_nano_usd: row.costUsd === null ? null : toNanoUsd(row.costUsd),
-    usage_estimated: row.usageEstimated ? 1 : 0,
-    attempts: JSON.stringify(row.attempts),
-  };
 }
 
 function toUsageRow(row: UsageDbRow): UsageRow {
@@ -140,7 +74,9 @@ function toUsageRow(row: UsageDbRow): UsageRow {
 /**
  * Usage rows in the `usage` table. `insertMany` writes a whole batch in one transaction and skips
  * rows whose `requestId` is already stored, so a retried batch never counts twice. Query statements
- * are prepared once per filter shape and reused; `summarize` groups in SQL.
+ * are prepared once per filter shape and reused; `summarize` groups in SQL. Given a `writer` (the
+ * usage writer thread of a file database), batches are written there and the event loop never blocks
+ * on an insert; reads stay on this connection and see every committed batch (WAL).
  *
  * @example
  * const usage = new SqliteUsageStore(openSqliteDatabase(':memory:'));
@@ -148,7 +84,7 @@ function toUsageRow(row: UsageDbRow): UsageRow {
  * await usage.count({ status: 'error', since: Date.now() - 3_600_000 });
  */
 export class SqliteUsageStore implements UsageStore {
-  private readonly insertBatch: Database.Transaction<(rows: readonly UsageRow[]) => void>;
+  private readonly insertBatch: (rows: readonly UsageRow[]) => void;
   private readonly selectStatements = new Map<string, Database.Statement<[UsageFilterParams], UsageDbRow>>();
   private readonly countStatements = new Map<
     string,
@@ -156,22 +92,18 @@ export class SqliteUsageStore implements UsageStore {
   >();
   private readonly summarizer: SqliteUsageSummarizer;
 
-  constructor(private readonly db: Database.Database) {
-    const insertRow = db.prepare<[UsageParams]>(
-      `INSERT INTO usage (${columnList})
-       VALUES (${Object.keys(fieldsByColumn)
-         .map((column) => `@${column}`)
-         .join(', ')})
-       ON CONFLICT (request_id) DO NOTHING`,
-    );
-    this.insertBatch = db.transaction((rows: readonly UsageRow[]) => {
-      for (const row of rows) insertRow.run(toParams(row));
-    });
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writer?: UsageBatchWriter,
+  ) {
+    this.insertBatch = prepareUsageInsert(db);
     this.summarizer = new SqliteUsageSummarizer(db);
   }
 
   async insertMany(rows: readonly UsageRow[]): Promise<void> {
-    if (rows.length > 0) this.insertBatch.immediate(rows);
+    if (rows.length === 0) return;
+    if (this.writer !== undefined) await this.writer.insertMany(rows);
+    else this.insertBatch(rows);
   }
 
   async query(query: UsageQuery = {}): Promise<UsageRow[]> {
