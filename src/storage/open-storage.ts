@@ -10,7 +10,6 @@ import { SqliteAwsKeyPairStore } from './sqlite/sqlite-aws-key-pair-store.js';
 import { SqliteKeyStore } from './sqlite/sqlite-key-store.js';
 import { SqliteTeamStore } from './sqlite/sqlite-team-store.js';
 import { SqliteUsageStore } from './sqlite/sqlite-usage-store.js';
-import { SqliteUsageWriter } from './sqlite/sqlite-usage-writer.js';
 import { SqliteUserStore } from './sqlite/sqlite-user-store.js';
 import type { AwsKeyPairStore, KeyStore, TeamStore, UsageStore, UserStore } from './types.js';
 
@@ -48,18 +47,14 @@ function openMemoryStorage(): Storage {
 }
 
 function openSqliteStorage(dataDir: string): Storage {
-  const path = join(dataDir, sqliteFileName);
-  const db = openSqliteDatabase(path);
-  // Usage batches are written by a thread of their own, off the event loop that serves requests.
-  const writer = new SqliteUsageWriter(path);
+  const db = openSqliteDatabase(join(dataDir, sqliteFileName));
   return {
     teams: new SqliteTeamStore(db),
     users: new SqliteUserStore(db),
     keys: new SqliteKeyStore(db),
     awsKeyPairs: new SqliteAwsKeyPairStore(db),
-    usage: new SqliteUsageStore(db, writer),
+    usage: new SqliteUsageStore(db),
     async close() {
-      await writer.close();
       if (db.open) db.close();
     },
   };

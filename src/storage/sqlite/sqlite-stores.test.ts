@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeAwsKeyPairStoreConformance } from '../aws-key-pair-store.conformance.js';
 import { describeKeyStoreConformance } from '../key-store.conformance.js';
 import { describeTeamStoreConformance } from '../team-store.conformance.js';
+import type { UsageRow } from '../types.js';
 import { describeUsageStoreConformance, makeUsageRow } from '../usage-store.conformance.js';
 import { describeUserStoreConformance } from '../user-store.conformance.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
@@ -135,6 +136,40 @@ describe('openSqliteDatabase', () => {
     await usage.summarize({ by: 'key', keyId: 'key_b' });
     await usage.summarize({ by: 'team', keyId: 'key_b' });
     expect(prepare).toHaveBeenCalledTimes(4);
+    db.close();
+  });
+});
+
+describe('SqliteUsageStore.insertMany', () => {
+  it('lets the event loop turn between slices of a large batch', async () => {
+    const db = openSqliteDatabase(':memory:');
+    const usage = new SqliteUsageStore(db);
+    const rows = Array.from({ length: 120 }, () => makeUsageRow());
+    let storedWhenTurned = -1;
+    setImmediate(() => {
+      storedWhenTurned = db
+        .prepare<[], { total: number }>('SELECT COUNT(*) AS total FROM usage')
+        .get()!.total;
+    });
+    await usage.insertMany(rows);
+    // The callback ran while the batch was being written: after the first slice, before the last.
+    expect(storedWhenTurned).toBeGreaterThan(0);
+    expect(storedWhenTurned).toBeLessThan(rows.length);
+    expect(await usage.count()).toBe(rows.length);
+    db.close();
+  });
+
+  it('rejects a batch that fails half way, and its retry stores every row exactly once', async () => {
+    const db = openSqliteDatabase(':memory:');
+    const usage = new SqliteUsageStore(db);
+    const rows = Array.from({ length: 120 }, () => makeUsageRow());
+    const bad = { ...rows[90]!, status: {} } as unknown as UsageRow; // better-sqlite3 cannot bind an object
+    await expect(usage.insertMany([...rows.slice(0, 90), bad, ...rows.slice(91)])).rejects.toThrow();
+    const committed = await usage.count();
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(rows.length);
+    await usage.insertMany(rows);
+    expect(await usage.count()).toBe(rows.length);
     db.close();
   });
 });

@@ -96,8 +96,7 @@ function toParams(row: UsageRow): UsageParams {
 
 /**
  * The batch insert, prepared once per connection: one `BEGIN IMMEDIATE` transaction per batch, and a
- * row whose `request_id` is already stored is skipped, so a retried batch never counts twice. Used
- * on the main thread (in-memory databases) and by the usage writer thread.
+ * row whose `request_id` is already stored is skipped, so a retried batch never counts twice.
  *
  * @example
  * const insert = prepareUsageInsert(db);
