@@ -4,7 +4,6 @@ import type {
   UsageAttempt,
   UsageQuery,
   UsageRow,
-  UsageStatus,
   UsageStore,
   UsageSummaryQuery,
   UsageSummaryRow,
