@@ -38,19 +38,30 @@ function setCommonHeaders(response: RawResponse, context: GatewayContext): void 
   for (const [name, value] of Object.entries(context.responseHeaders ?? {})) response.setHeader(name, value);
 }
 
-/** Pulls the first part before headers go out, so warnings announced at stream start reach the header. */
-async function* withFirst(first: IteratorResult<StreamPart>, rest: AsyncIterator<StreamPart>) {
-  if (first.done === true) return;
-  yield first.value;
-  try {
-    while (true) {
-      const next = await rest.next();
-      if (next.done === true) return;
-      yield next.value;
-    }
-  } finally {
-    await rest.return?.();
-  }
+/**
+ * The stream again with its first part (pulled before the headers went out, so warnings announced at
+ * stream start reach the header) put back in front. A plain iterator rather than a generator: after
+ * the first part every `next()` is the source's own, with no extra promise hop per part.
+ */
+function withFirst(
+  first: IteratorResult<StreamPart>,
+  rest: AsyncIterator<StreamPart>,
+): AsyncIterable<StreamPart> {
+  let pending: IteratorResult<StreamPart> | undefined = first;
+  const iterator: AsyncIterator<StreamPart> = {
+    next: () => {
+      if (pending === undefined) return rest.next();
+      const result = pending;
+      pending = undefined;
+      return Promise.resolve(result);
+    },
+    return: async (value?: unknown) => {
+      pending = undefined;
+      await rest.return?.();
+      return { done: true, value: value as undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 async function writeOutput(
