@@ -206,14 +206,14 @@ export const configSchema = z.strictObject({
       shutdownGraceMs: z.number().int().nonnegative().default(10_000),
       /** Upper bound for one upstream call, headers to last byte. */
       upstreamTimeoutMs: z.number().int().positive().default(600_000),
-      /** Shed new requests (503 `overloaded`) while the event loop's p99 delay exceeds this. */
+      /** Shed every new request (503 `overloaded`) while the event loop's p99 delay exceeds this. */
       maxEventLoopLagMs: z.number().int().positive().default(250),
       /**
-       * Opt-in: shed a growing share of new requests while the event loop is busy at least this share
-       * of the time for a second or more (the CPU is spent; more work would only queue). 1 = off, the
-       * default: in the benchmark it cut goodput under a slow upstream (docs/performance.md).
+       * The queueing delay new requests are kept under: while the median event-loop delay of a 250 ms
+       * window exceeds it (a standing queue), a share of new requests that grows by a tenth per window
+       * gets 503 `overloaded`, and shrinks again once turns are short (src/server/load-shedder.ts).
        */
-      maxEventLoopUtilization: z.number().gt(0).max(1).default(1),
+      targetEventLoopDelayMs: z.number().int().positive().default(30),
       /** Shed new requests while this many are in flight, rather than queue without bound. */
       maxInflightRequests: z.number().int().positive().default(20_000),
       /** Serve TLS (HTTPS, with HTTP/2 negotiated by ALPN) from these PEM files; omit for cleartext. */

@@ -10,7 +10,11 @@ function blockEventLoop(ms: number): void {
 
 describe('LoadShedder', () => {
   it('sheds on the in-flight bound regardless of lag', () => {
-    const shedder = new LoadShedder({ maxEventLoopLagMs: 1_000, maxInflightRequests: 2 });
+    const shedder = new LoadShedder({
+      maxEventLoopLagMs: 1_000,
+      targetEventLoopDelayMs: 1_000,
+      maxInflightRequests: 2,
+    });
     try {
       expect(shedder.shouldShed(1)).toBeUndefined();
       expect(shedder.shouldShed(2)).toBe('inflight');
@@ -23,6 +27,7 @@ describe('LoadShedder', () => {
     const samples: number[] = [];
     const shedder = new LoadShedder({
       maxEventLoopLagMs: 100,
+      targetEventLoopDelayMs: 10_000,
       maxInflightRequests: 1_000,
       sampleIntervalMs: 60_000,
       onSample: (seconds) => samples.push(seconds),
@@ -47,35 +52,59 @@ describe('LoadShedder', () => {
     }
   });
 
-  it('sheds a fraction of requests that grows while the loop stays saturated and shrinks as it recovers', () => {
+  it('sheds a share of requests that grows while the median delay is above target and shrinks after', () => {
     const shedder = new LoadShedder({
       maxEventLoopLagMs: 10_000,
+      targetEventLoopDelayMs: 30,
       maxInflightRequests: 1_000_000,
-      maxEventLoopUtilization: 0.95,
       sampleIntervalMs: 60_000,
     });
     const refusedOf = (requests: number) =>
       Array.from({ length: requests }, () => shedder.shouldShed(0)).filter(
-        (reason) => reason === 'utilization',
+        (reason) => reason === 'queue_delay',
       ).length;
     try {
-      shedder.sample(0.5);
+      shedder.sample({ median: 2, p99: 8 });
       expect(refusedOf(100)).toBe(0);
-      // One busy window alone is a burst, not overload.
-      shedder.sample(0.99);
+      // A GC pause or one slow call moves the p99, not the median: no queue.
+      shedder.sample({ median: 3, p99: 180 });
       expect(refusedOf(100)).toBe(0);
-      shedder.sample(0.99);
+      shedder.sample({ median: 45, p99: 90 });
       expect(refusedOf(100)).toBe(10);
-      shedder.sample(1);
-      shedder.sample(1);
+      expect(shedder.shedShare).toBe(0.1);
+      shedder.sample({ median: 60, p99: 120 });
+      shedder.sample({ median: 60, p99: 120 });
       expect(refusedOf(100)).toBe(30);
-      for (let window = 0; window < 20; window++) shedder.sample(1);
-      // Capped: some requests always get through to show recovery.
+      for (let window = 0; window < 20; window++) shedder.sample({ median: 80, p99: 150 });
+      // Capped: some requests always get through to measure the recovery.
       expect(refusedOf(100)).toBe(90);
-      shedder.sample(0.6);
+      shedder.sample({ median: 12, p99: 40 });
       expect(refusedOf(100)).toBe(80);
-      for (let window = 0; window < 9; window++) shedder.sample(0.6);
+      for (let window = 0; window < 9; window++) shedder.sample({ median: 5, p99: 20 });
       expect(refusedOf(100)).toBe(0);
+    } finally {
+      shedder.close();
+    }
+  });
+
+  it('reads a loop whose every turn is long as behind, from its own delay histogram', async () => {
+    const shedder = new LoadShedder({
+      maxEventLoopLagMs: 10_000,
+      targetEventLoopDelayMs: 30,
+      maxInflightRequests: 1_000_000,
+      sampleIntervalMs: 60_000,
+    });
+    try {
+      shedder.sample();
+      // Twelve turns of 60 ms each: the histogram's 10 ms timer fires late on every one.
+      for (let turn = 0; turn < 12; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        blockEventLoop(60);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      shedder.sample();
+      expect(shedder.shedShare).toBe(0.1);
+      expect(shedder.shouldShed(0)).toBeUndefined();
     } finally {
       shedder.close();
     }

@@ -1,81 +1,88 @@
-import {
-  type EventLoopUtilization,
-  type IntervalHistogram,
-  monitorEventLoopDelay,
-  performance,
-} from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LoadShedderOptions {
-  /** Refuse new requests while the event loop's p99 delay over the last window is above this. */
+  /** Refuse every new request while the event loop's p99 delay over the last window is above this. */
   maxEventLoopLagMs: number;
+  /**
+   * The queueing delay to keep new requests under: while the *median* event-loop delay of a window
+   * is above this, a standing queue has formed and a growing share of new requests is refused.
+   */
+  targetEventLoopDelayMs: number;
   /** Refuse new requests while this many are in flight. */
   maxInflightRequests: number;
-  /**
-   * Past this share of the last window spent busy (event-loop utilization, 0–1), the process is at its
-   * CPU limit and further requests would only queue in socket buffers, where lag does not show: a
-   * growing fraction of new requests is refused. Default 1 (off); 0.95 sheds a CPU-bound process.
-   */
-  maxEventLoopUtilization?: number;
-  /** How often the delay histogram and the utilization are read. */
+  /** How often the delay histogram is read (one controller step per window). Default 250 ms. */
   sampleIntervalMs?: number;
   /** Receives each window's p99 delay in seconds (the metrics gauge). */
   onSample?: (lagSeconds: number) => void;
 }
 
-export type ShedReason = 'event_loop_lag' | 'inflight' | 'utilization';
+/** One window's event-loop delay, in ms above the timer's own resolution. */
+export interface DelaySample {
+  median: number;
+  p99: number;
+}
+
+export type ShedReason = 'event_loop_lag' | 'inflight' | 'queue_delay';
+
+/** The histogram's timer period: its floor, which is not delay. */
+const RESOLUTION_MS = 10;
 
 /**
- * The shed fraction moves in tenths (integers, so the spreading below is exact): one more tenth per
- * saturated window, one less per calm one, never all of it — some requests keep measuring recovery.
+ * The shed share moves in tenths (integers, so the spreading below is exact): one more tenth per
+ * window behind, one less per window caught up, never all of it — some requests keep measuring.
  */
 const MAX_SHED_TENTHS = 9;
 
 /**
- * Decides, per request and in O(1), whether the gateway is past what it can serve promptly. Beyond
- * that point it answers 503 `overloaded` at once — a client (or load balancer) can retry elsewhere —
- * instead of queueing without bound and answering everyone late. Three signals: the in-flight bound,
- * event-loop delay (a stalled loop), and event-loop utilization (a loop that never idles: the CPU is
- * spent and new work waits in the kernel). Utilization sheds a fraction of requests that rises while
- * the process stays saturated and falls as it recovers, so throughput stays at capacity instead of
- * flapping between all and nothing. The hot path only reads numbers.
+ * Decides, per request and in O(1), whether the gateway is past what it can serve promptly; beyond
+ * that it answers 503 `overloaded` at once (a client or load balancer retries elsewhere) instead of
+ * queueing without bound and answering everyone late.
+ *
+ * The queue that matters is invisible to a Node process: requests it has not read yet wait in
+ * socket buffers. What it can see is its consequence. The event loop reads every ready socket once
+ * per turn, so a turn lasts as long as the work that arrived during the one before: below capacity
+ * turns stay short however busy the process is, and past capacity each turn is longer than the last.
+ * A request spends a few turns in the gateway, so the turn length — the event-loop delay — is the
+ * queueing delay every request pays. The controller acts on the window's *median* delay (a GC pause
+ * or one slow synchronous call moves the p99, not the median): above the target it refuses one more
+ * tenth of new requests per window, below it one less. Refusing is far cheaper than serving, so the
+ * share settles where the turns stay near the target and throughput stays at capacity.
+ *
+ * Two hard bounds back it up: the in-flight count, and a p99 delay past which everything is refused.
  */
 export class LoadShedder {
   private readonly histogram: IntervalHistogram;
   private readonly timer: NodeJS.Timeout;
   private lagMs = 0;
-  private utilization = 0;
-  private lastUtilization: EventLoopUtilization = performance.eventLoopUtilization();
-  /** Tenths of new requests refused for utilization, and a running count that spreads them evenly. */
+  /** Tenths of new requests refused for queueing delay, and a running count that spreads them evenly. */
   private shedTenths = 0;
-  private busyWindows = 0;
   private shedCredit = 0;
+  private readonly sampleIntervalMs: number;
+  private lastSampleAt = performance.now();
 
   constructor(private readonly options: LoadShedderOptions) {
-    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.histogram.enable();
-    this.timer = setInterval(() => this.sample(), options.sampleIntervalMs ?? 500);
+    this.sampleIntervalMs = options.sampleIntervalMs ?? 250;
+    this.timer = setInterval(() => this.sample(), this.sampleIntervalMs);
     this.timer.unref();
   }
 
-  /** Reads and resets the delay histogram and the utilization window; tests drive it directly. */
-  sample(utilization?: number): number {
-    // Nanoseconds; the histogram's floor is its resolution, which is not lag.
-    this.lagMs = Math.max(0, this.histogram.percentile(99) / 1e6 - 10);
-    this.histogram.reset();
-    const now = performance.eventLoopUtilization();
-    this.utilization = utilization ?? performance.eventLoopUtilization(now, this.lastUtilization).utilization;
-    this.lastUtilization = now;
-    // Two saturated windows in a row (a second of a loop that never idled) before anything is refused:
-    // a single busy burst — a large body, a GC — is not overload.
-    const limit = this.options.maxEventLoopUtilization ?? 1;
-    const busy = limit < 1 && this.utilization >= limit;
-    const saturated = busy && this.busyWindows >= 1;
-    this.busyWindows = busy ? this.busyWindows + 1 : 0;
-    this.shedTenths = saturated
+  /** Reads and resets the delay histogram, one controller step; tests pass the window's delays. */
+  sample(delay?: DelaySample): number {
+    const window = delay ?? this.readHistogram();
+    this.lagMs = window.p99;
+    const behind = window.median > this.options.targetEventLoopDelayMs;
+    this.shedTenths = behind
       ? Math.min(MAX_SHED_TENTHS, this.shedTenths + 1)
       : Math.max(0, this.shedTenths - 1);
     this.options.onSample?.(this.lagMs / 1000);
     return this.lagMs;
+  }
+
+  /** The share of new requests refused for queueing delay right now, 0–0.9. */
+  get shedShare(): number {
+    return this.shedTenths / 10;
   }
 
   shouldShed(inflight: number): ShedReason | undefined {
@@ -85,7 +92,7 @@ export class LoadShedder {
       this.shedCredit += this.shedTenths;
       if (this.shedCredit >= 10) {
         this.shedCredit -= 10;
-        return 'utilization';
+        return 'queue_delay';
       }
     }
     return undefined;
@@ -94,5 +101,20 @@ export class LoadShedder {
   close(): void {
     clearInterval(this.timer);
     this.histogram.disable();
+  }
+
+  private readHistogram(): DelaySample {
+    const now = performance.now();
+    // How late this sampling tick itself is: the delay when one turn outlasted the whole window and
+    // the histogram's timer never got to record it.
+    const ownDelay = Math.max(0, now - this.lastSampleAt - this.sampleIntervalMs);
+    this.lastSampleAt = now;
+    if (this.histogram.count === 0) return { median: ownDelay, p99: ownDelay };
+    // Nanoseconds, above the timer's own period.
+    const above = (percentile: number) =>
+      Math.max(0, this.histogram.percentile(percentile) / 1e6 - RESOLUTION_MS);
+    const window = { median: above(50), p99: Math.max(above(99), ownDelay) };
+    this.histogram.reset();
+    return window;
   }
 }

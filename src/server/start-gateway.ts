@@ -133,7 +133,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const shedder = new LoadShedder({
     maxEventLoopLagMs: config.server.maxEventLoopLagMs,
     maxInflightRequests: config.server.maxInflightRequests,
-    maxEventLoopUtilization: config.server.maxEventLoopUtilization,
+    targetEventLoopDelayMs: config.server.targetEventLoopDelayMs,
     onSample: (lagSeconds) => metrics.eventLoopLag.set(lagSeconds),
   });
   const keys = createKeyResolver(storage.keys, {
