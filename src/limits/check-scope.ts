@@ -1,4 +1,4 @@
-import type { LimitDimension, ScopeCounters, ScopeLimits } from './limit-store.js';
+import type { BudgetLimit, LimitDimension, ScopeCounters, ScopeLimits } from './limit-store.js';
 import { fitsWindow } from './sliding-window.js';
 
 export interface RequestCost {
@@ -42,6 +42,9 @@ export function checkScope(
  *
  * @example budgetFor({ budgets: [{ period: 'day', limitMicros: 5, hard: true }] }, 'month') // undefined
  */
-export function budgetFor(limits: ScopeLimits, period: 'day' | 'month') {
-  return limits.budgets?.find((budget) => budget.period === period);
+export function budgetFor(limits: ScopeLimits, period: 'day' | 'month'): BudgetLimit | undefined {
+  const budgets = limits.budgets;
+  if (budgets === undefined) return undefined;
+  for (const budget of budgets) if (budget.period === period) return budget;
+  return undefined;
 }

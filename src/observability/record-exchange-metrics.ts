@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../pipeline/gateway-context.js';
 import type { UsageRow } from '../storage/types.js';
+import { ChildCache } from './metric-children.js';
 import type { GatewayMetrics } from './metrics.js';
 
 const TOKEN_TYPES = [
@@ -9,6 +10,32 @@ const TOKEN_TYPES = [
   ['cache_write', 'cacheWriteTokens'],
   ['reasoning', 'reasoningTokens'],
 ] as const;
+
+/** The children of the metrics recorded per exchange, per label tuple (see `ChildCache`). */
+function createChildren(metrics: GatewayMetrics) {
+  return {
+    requests: new ChildCache((dialect, status, code) => metrics.requests.labels(dialect, status, code)),
+    overhead: new ChildCache((dialect) => metrics.overhead.labels(dialect)),
+    requestDuration: new ChildCache((operation, model, status) =>
+      metrics.requestDuration.labels(operation, model, status),
+    ),
+    timeToFirstToken: new ChildCache((model) => metrics.timeToFirstToken.labels(model)),
+    tokenUsage: new ChildCache((operation, model, type) => metrics.tokenUsage.labels(operation, model, type)),
+    promptCacheHits: new ChildCache((model) => metrics.promptCacheHits.labels(model)),
+    cost: new ChildCache((model, deployment) => metrics.cost.labels(model, deployment)),
+  };
+}
+
+const childrenByMetrics = new WeakMap<GatewayMetrics, ReturnType<typeof createChildren>>();
+
+function childrenOf(metrics: GatewayMetrics): ReturnType<typeof createChildren> {
+  let children = childrenByMetrics.get(metrics);
+  if (children === undefined) {
+    children = createChildren(metrics);
+    childrenByMetrics.set(metrics, children);
+  }
+  return children;
+}
 
 /**
  * Records one finished exchange in the Prometheus metrics. Runs after the response closed, with
@@ -21,32 +48,24 @@ export function recordExchangeMetrics(
   /** Milliseconds from arrival to the response's close, measured when it closed. */
   durationMs: number,
 ): void {
-  metrics.requests.inc({ dialect: row.dialect, status: row.status, code: row.errorCode ?? 'none' });
+  const children = childrenOf(metrics);
+  children.requests.get(row.dialect, row.status, row.errorCode ?? 'none').inc();
   // Overhead only means something for requests that reached an upstream and finished normally.
   if (row.status === 'ok' && row.attempts.length > 0) {
     const overheadMs = Math.max(0, durationMs - context.upstreamMs);
-    metrics.overhead.observe({ dialect: row.dialect }, overheadMs / 1000);
+    children.overhead.get(row.dialect).observe(overheadMs / 1000);
   }
   // The configured model's name, never the caller's string: unknown names must not mint label values.
   const model = context.model?.name ?? 'unknown';
   const operation = row.operation === 'embed' ? 'embeddings' : 'chat';
-  metrics.requestDuration.observe(
-    { gen_ai_operation_name: operation, gen_ai_request_model: model, status: row.status },
-    durationMs / 1000,
-  );
-  if (row.ttftMs !== null)
-    metrics.timeToFirstToken.observe({ gen_ai_request_model: model }, row.ttftMs / 1000);
+  children.requestDuration.get(operation, model, row.status).observe(durationMs / 1000);
+  if (row.ttftMs !== null) children.timeToFirstToken.get(model).observe(row.ttftMs / 1000);
   for (const [type, field] of TOKEN_TYPES) {
     const tokens = row[field];
-    if (tokens > 0) {
-      metrics.tokenUsage.observe(
-        { gen_ai_operation_name: operation, gen_ai_request_model: model, gen_ai_token_type: type },
-        tokens,
-      );
-    }
+    if (tokens > 0) children.tokenUsage.get(operation, model, type).observe(tokens);
   }
-  if (row.cacheReadTokens > 0) metrics.promptCacheHits.inc({ gen_ai_request_model: model });
+  if (row.cacheReadTokens > 0) children.promptCacheHits.get(model).inc();
   if (row.costUsd !== null && row.costUsd > 0) {
-    metrics.cost.inc({ gen_ai_request_model: model, deployment: row.deployment ?? 'none' }, row.costUsd);
+    children.cost.get(model, row.deployment ?? 'none').inc(row.costUsd);
   }
 }

@@ -76,11 +76,17 @@ function toResponseFormat(format: Definite<Body['response_format']>): ResponseFo
   return result;
 }
 
-function passthroughOptions(body: Body): Record<string, unknown> {
-  const passthrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (!CONSUMED_FIELDS.has(key)) passthrough[key] = value;
+/** The fields passed through to `providerOptions.openai`; undefined when there are none. */
+function passthroughOptions(body: Body): Record<string, unknown> | undefined {
+  let passthrough: Record<string, unknown> | undefined;
+  for (const key of Object.keys(body)) {
+    if (CONSUMED_FIELDS.has(key)) continue;
+    passthrough ??= {};
+    passthrough[key] = body[key as keyof Body];
+  }
   // Efforts the canonical model has no value for (`none`, `xhigh` …) still reach OpenAI-type targets.
   if (typeof body.reasoning_effort === 'string' && !REASONING_EFFORTS.has(body.reasoning_effort)) {
+    passthrough ??= {};
     passthrough['reasoning_effort'] = body.reasoning_effort;
   }
   return passthrough;
@@ -142,6 +148,6 @@ export function parseChatRequest(input: unknown, options: ParseChatOptions = {})
   };
   applySettings(request, body);
   const passthrough = passthroughOptions(body);
-  if (Object.keys(passthrough).length > 0) request.providerOptions = { openai: passthrough };
+  if (passthrough !== undefined) request.providerOptions = { openai: passthrough };
   return { request, includeUsage: body.stream_options?.include_usage === true };
 }

@@ -4,6 +4,7 @@ import type {
   AcquireRequest,
   ActualUsage,
   LimitDecision,
+  LimitScope,
   LimitStore,
   Reservation,
   ScopeCounters,
@@ -63,6 +64,22 @@ function countersOf(state: ScopeState): ScopeCounters {
   };
 }
 
+function refreshCounters(counters: ScopeCounters, state: ScopeState): void {
+  counters.requests.current = state.requests.current;
+  counters.requests.previous = state.requests.previous;
+  counters.tokens.current = state.tokens.current;
+  counters.tokens.previous = state.tokens.previous;
+  counters.concurrent = state.leases.size;
+  counters.spentMicros.day = state.day.micros;
+  counters.spentMicros.month = state.month.micros;
+}
+
+/** Drops the leases that ran out (a holder that died without releasing). */
+function expireLeases(leases: Map<string, number>, now: number): void {
+  if (leases.size === 0) return;
+  for (const [id, expiresAt] of leases) if (expiresAt <= now) leases.delete(id);
+}
+
 /**
  * The single-node LimitStore: counters in a Map, checked and reserved in one synchronous turn (so
  * atomic), with budget spend saved through `persistence` every `persistIntervalMs` and on close.
@@ -95,47 +112,52 @@ export class MemoryLimitStore implements LimitStore {
   }
 
   async acquire(request: AcquireRequest): Promise<LimitDecision> {
-    const position = windowPosition(request.now);
-    const day = dayPeriod(request.now);
-    const month = monthPeriod(request.now);
-    const states = request.scopes.map((scope) => {
+    const { now, scopes } = request;
+    const position = windowPosition(now);
+    const day = dayPeriod(now);
+    const month = monthPeriod(now);
+    const states: ScopeState[] = [];
+    for (const scope of scopes) {
       const state = this.stateOf(scope.id, position.index, day, month);
-      for (const [id, expiresAt] of state.leases) if (expiresAt <= request.now) state.leases.delete(id);
-      return state;
-    });
-    const cost = { tokens: request.tokens, costMicros: request.costMicros };
-    for (const [scopeIndex, scope] of request.scopes.entries()) {
-      const state = states[scopeIndex] as ScopeState;
-      const dimension = checkScope(scope.limits, countersOf(state), position.elapsedFraction, cost);
+      expireLeases(state.leases, now);
+      states.push(state);
+    }
+    const counters = states.map(countersOf);
+    for (let scopeIndex = 0; scopeIndex < scopes.length; scopeIndex++) {
+      const limits = (scopes[scopeIndex] as LimitScope).limits;
+      const dimension = checkScope(
+        limits,
+        counters[scopeIndex] as ScopeCounters,
+        position.elapsedFraction,
+        request,
+      );
       if (dimension !== undefined) {
-        return {
-          allowed: false,
-          rejection: { scopeIndex, dimension },
-          counters: states.map(countersOf),
-          now: request.now,
-        };
+        return { allowed: false, rejection: { scopeIndex, dimension }, counters, now };
       }
     }
-    for (const [scopeIndex, scope] of request.scopes.entries()) {
+    for (let scopeIndex = 0; scopeIndex < scopes.length; scopeIndex++) {
       const state = states[scopeIndex] as ScopeState;
-      const limits = scope.limits;
+      const limits = (scopes[scopeIndex] as LimitScope).limits;
       if (limits.rpm !== undefined) state.requests.current += 1;
       if (limits.tpm !== undefined) state.tokens.current += request.tokens;
-      if (limits.concurrency !== undefined)
-        state.leases.set(request.reservationId, request.now + this.leaseMs);
+      if (limits.concurrency !== undefined) state.leases.set(request.reservationId, now + this.leaseMs);
       if (budgetFor(limits, 'day') !== undefined) state.day.micros += request.costMicros;
       if (budgetFor(limits, 'month') !== undefined) state.month.micros += request.costMicros;
     }
+    // The counters were read before the reservation: bring them up to date (same values as fresh ones).
+    for (let scopeIndex = 0; scopeIndex < states.length; scopeIndex++) {
+      refreshCounters(counters[scopeIndex] as ScopeCounters, states[scopeIndex] as ScopeState);
+    }
     const reservation: Reservation = {
       id: request.reservationId,
-      scopes: request.scopes,
+      scopes,
       tokens: request.tokens,
       costMicros: request.costMicros,
       windowIndex: position.index,
       day,
       month,
     };
-    return { allowed: true, reservation, counters: states.map(countersOf), now: request.now };
+    return { allowed: true, reservation, counters, now };
   }
 
   async reconcile(reservation: Reservation, actual: ActualUsage): Promise<void> {

@@ -32,44 +32,69 @@ export interface Attempt {
   release(): void;
 }
 
+const ONCE = { once: true } as const;
+
 /**
  * One controller per attempt, aborted by the client, the first-token timeout or the total timeout —
  * plain timers and one listener, which cost a fraction of `AbortSignal.timeout` + `AbortSignal.any`
- * on the hot path. `release()` (idempotent) clears them; a client abort releases too.
+ * on the hot path. `release()` (idempotent) clears them; a client abort releases too. The signal is
+ * its own abort listener and its timers get it as their argument, so an attempt allocates no
+ * closures beyond the two it hands out (`release`, `timedOut`).
  */
-function createAttemptSignal(clientSignal: AbortSignal, timeouts: AttemptTimeouts) {
-  const controller = new AbortController();
-  const state = { firstToken: false, total: false };
-  let firstTokenTimer: NodeJS.Timeout | undefined;
-  const release = () => {
-    clearTimeout(firstTokenTimer);
-    clearTimeout(totalTimer);
-    clientSignal.removeEventListener('abort', onClientAbort);
-  };
-  const onClientAbort = () => {
-    release();
-    controller.abort(clientSignal.reason);
-  };
-  const totalTimer = setTimeout(() => {
-    state.total = true;
-    release();
-    controller.abort();
-  }, timeouts.totalMs);
-  totalTimer.unref();
-  if (timeouts.firstTokenMs !== undefined) {
-    firstTokenTimer = setTimeout(() => {
-      state.firstToken = true;
-      controller.abort();
-    }, timeouts.firstTokenMs);
+class AttemptSignal {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  firstTokenFired = false;
+  totalFired = false;
+  private readonly totalTimer: NodeJS.Timeout;
+  private readonly firstTokenTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly clientSignal: AbortSignal,
+    timeouts: AttemptTimeouts,
+  ) {
+    this.totalTimer = setTimeout(onTotalTimeout, timeouts.totalMs, this);
+    this.totalTimer.unref();
+    this.firstTokenTimer =
+      timeouts.firstTokenMs === undefined
+        ? undefined
+        : setTimeout(onFirstTokenTimeout, timeouts.firstTokenMs, this);
+    if (clientSignal.aborted) this.handleEvent();
+    else clientSignal.addEventListener('abort', this, ONCE);
   }
-  if (clientSignal.aborted) onClientAbort();
-  else clientSignal.addEventListener('abort', onClientAbort, { once: true });
-  return {
-    signal: controller.signal,
-    state,
-    release,
-    stopFirstTokenTimer: () => clearTimeout(firstTokenTimer),
+
+  /** The client's `abort` event. */
+  handleEvent(): void {
+    this.release();
+    this.controller.abort(this.clientSignal.reason);
+  }
+
+  readonly release = (): void => {
+    clearTimeout(this.firstTokenTimer);
+    clearTimeout(this.totalTimer);
+    this.clientSignal.removeEventListener('abort', this);
   };
+
+  readonly timedOut = (): boolean => this.totalFired;
+
+  stopFirstTokenTimer(): void {
+    clearTimeout(this.firstTokenTimer);
+  }
+
+  abort(): void {
+    this.controller.abort();
+  }
+}
+
+function onTotalTimeout(attempt: AttemptSignal): void {
+  attempt.totalFired = true;
+  attempt.release();
+  attempt.abort();
+}
+
+function onFirstTokenTimeout(attempt: AttemptSignal): void {
+  attempt.firstTokenFired = true;
+  attempt.abort();
 }
 
 /** Parts that mean the answer has begun: after one of them there is no silent failover. */
@@ -139,8 +164,8 @@ export async function attemptTarget(
   timeouts: AttemptTimeouts,
 ): Promise<Attempt> {
   const startedAt = performance.now();
-  const attempt = createAttemptSignal(context.signal, timeouts);
-  const { signal, state } = attempt;
+  const attempt = new AttemptSignal(context.signal, timeouts);
+  const signal = attempt.signal;
   try {
     const output = await invoke(context, target, {
       modelId: target.modelId,
@@ -154,14 +179,14 @@ export async function attemptTarget(
       startedAt,
       firstTokenAt: performance.now(),
       signal,
-      timedOut: () => state.total,
+      timedOut: attempt.timedOut,
       release: attempt.release,
     };
   } catch (error: unknown) {
     attempt.release();
     if (context.signal.aborted) throw new GatewayError('cancelled', 'The client closed the request.');
-    if (state.firstToken || state.total) {
-      const [kind, limit] = state.firstToken
+    if (attempt.firstTokenFired || attempt.totalFired) {
+      const [kind, limit] = attempt.firstTokenFired
         ? ['a first token', timeouts.firstTokenMs]
         : ['a complete answer', timeouts.totalMs];
       throw new GatewayError(

@@ -17,11 +17,12 @@ import { type Admission, reportHealth, settleSuccess } from './settle-attempt.js
  */
 export class CallRun {
   private attemptCount = 0;
-  private readonly failedAt = new Map<string, number>();
-  private readonly retryAfter = new Map<string, number | undefined>();
-  private readonly excluded = new Set<string>();
-  private readonly moves: Array<{ from: string; reason: MoveReason }> = [];
-  private readonly capacityWaits: number[] = [];
+  // Created on first use: most requests succeed on their first target and never need them.
+  /** Deployment → when it last failed and the retry-after it sent. */
+  private failures: Map<string, { at: number; retryAfterMs: number | undefined }> | undefined;
+  private excluded: Set<string> | undefined;
+  private moves: Array<{ from: string; reason: MoveReason }> | undefined;
+  private capacityWaits: number[] | undefined;
   private breakerSkips = 0;
   private spilledFrom: string | undefined;
   private lastError: GatewayError | undefined;
@@ -40,7 +41,7 @@ export class CallRun {
     for (let round = 0; round < attemptsPerTarget; round++) {
       for (const target of candidates) {
         if (this.context.signal.aborted) throw this.cancelled();
-        if (this.excluded.has(target.deployment)) continue;
+        if (this.excluded?.has(target.deployment) === true) continue;
         if (this.attemptCount >= budget) return this.fail();
         const output = await this.tryTarget(target, round);
         if (output !== undefined) return output;
@@ -70,12 +71,12 @@ export class CallRun {
   private async waitBeforeRetry(target: Target, round: number): Promise<boolean> {
     const delay = retryDelayMs(
       round,
-      this.retryAfter.get(target.deployment),
+      this.failures?.get(target.deployment)?.retryAfterMs,
       this.routing.settings.retries,
       this.routing.random,
     );
     if (delay === undefined) return false;
-    const due = (this.failedAt.get(target.deployment) ?? 0) + delay - this.routing.clock();
+    const due = (this.failures?.get(target.deployment)?.at ?? 0) + delay - this.routing.clock();
     await this.routing.sleep(due, this.context.signal);
     return !this.context.signal.aborted;
   }
@@ -95,18 +96,30 @@ export class CallRun {
     const admission = await this.routing.capacity.reserve(target.deployment, limits, tokens);
     if (admission.admitted) return { deployment, permit, reservation: admission.reservation };
     this.routing.breakers.recordNeutral(target.deployment, permit);
+    this.capacityWaits ??= [];
     this.capacityWaits.push(admission.retryAfterMs);
     return this.skip(target, 'capacity');
   }
 
+  private exclude(deployment: string): void {
+    this.excluded ??= new Set();
+    this.excluded.add(deployment);
+  }
+
+  private addMove(move: { from: string; reason: MoveReason }): void {
+    this.moves ??= [];
+    this.moves.push(move);
+  }
+
   private skip(target: Target, reason: MoveReason): undefined {
-    this.excluded.add(target.deployment);
-    this.moves.push({ from: target.deployment, reason });
+    this.exclude(target.deployment);
+    this.addMove({ from: target.deployment, reason });
     return undefined;
   }
 
   /** Counts the moves that led here and remembers the first spillover for the response header. */
   private arriveAt(target: Target): void {
+    if (this.moves === undefined || this.moves.length === 0) return;
     const spilled = recordMoves(
       this.routing.metrics,
       this.context.model?.name ?? '',
@@ -137,18 +150,21 @@ export class CallRun {
     // A timed-out call may have been counted by the provider; anything else was refused or never seen.
     if (error.code !== 'upstream_timeout') admission.reservation?.release();
     if (verdict.action === 'fatal') {
-      recordMoves(this.routing.metrics, this.context.model?.name ?? '', this.moves, 'none');
+      this.recordMovesToNone();
       throw error.code === 'cancelled' ? this.cancelled() : error;
     }
     this.lastError = error;
-    this.failedAt.set(target.deployment, this.routing.clock());
-    this.retryAfter.set(target.deployment, error.retryAfterMs);
-    this.moves.push({ from: target.deployment, reason: verdict.reason });
+    this.failures ??= new Map();
+    this.failures.set(target.deployment, {
+      at: this.routing.clock(),
+      retryAfterMs: error.retryAfterMs,
+    });
+    this.addMove({ from: target.deployment, reason: verdict.reason });
     const hintTooLong = (error.retryAfterMs ?? 0) > this.routing.settings.retries.maxRetryAfterMs;
     // A provisioned deployment out of capacity spills over at once; it will not free up within a request.
     const outOfCapacity =
       verdict.reason === 'rate_limited' && (target.provisioned !== undefined || hintTooLong);
-    if (verdict.action === 'next' || outOfCapacity) this.excluded.add(target.deployment);
+    if (verdict.action === 'next' || outOfCapacity) this.exclude(target.deployment);
   }
 
   private deliver(target: Target, attempt: Attempt, admission: Admission): GatewayOutput {
@@ -165,12 +181,18 @@ export class CallRun {
   }
 
   /** Every candidate failed or was skipped: the error that explains it best. */
+  private recordMovesToNone(): void {
+    if (this.moves !== undefined)
+      recordMoves(this.routing.metrics, this.context.model?.name ?? '', this.moves, 'none');
+  }
+
   private fail(): never {
-    recordMoves(this.routing.metrics, this.context.model?.name ?? '', this.moves, 'none');
+    this.recordMovesToNone();
     if (this.context.signal.aborted) throw this.cancelled();
     const model = this.context.model?.name ?? 'the model';
-    if (this.attemptCount === 0 && this.capacityWaits.length > 0 && this.breakerSkips === 0) {
-      const wait = Math.min(...this.capacityWaits);
+    const capacityWaits = this.capacityWaits ?? [];
+    if (this.attemptCount === 0 && capacityWaits.length > 0 && this.breakerSkips === 0) {
+      const wait = Math.min(...capacityWaits);
       throw new GatewayError(
         'upstream_rate_limited',
         `Every deployment of \`${model}\` is at its provisioned capacity for this minute; retry in ${Math.ceil(wait / 1000)} s.`,

@@ -13,6 +13,18 @@ export interface HeldReservationParts {
   pricing: LimitPricing;
 }
 
+interface Failure {
+  reason: unknown;
+}
+
+function succeeded(): undefined {
+  return undefined;
+}
+
+function failed(reason: unknown): Failure {
+  return { reason };
+}
+
 function isZero(usage: Usage): boolean {
   return usage.inputTokens === 0 && usage.outputTokens === 0;
 }
@@ -90,16 +102,19 @@ export class HeldReservation {
   private async settle(actual: ActualUsage | undefined): Promise<void> {
     this.parts.renewer.drop(this.reservation);
     const { store } = this.parts;
-    const results = await Promise.allSettled([
-      store.release(this.reservation),
-      actual === undefined ? Promise.resolve() : store.reconcile(this.reservation, actual),
-    ]);
-    for (const result of results) {
-      // A failed release frees itself when the lease expires; a failed reconcile leaves the estimate.
-      if (result.status === 'rejected') {
-        this.context.log.warn({ err: result.reason }, 'could not end a limit reservation');
-      }
-    }
+    // Both run at once; each failure is caught as it happens and logged in this order afterwards.
+    const released = store.release(this.reservation).then(succeeded, failed);
+    const reconciled =
+      actual === undefined ? undefined : store.reconcile(this.reservation, actual).then(succeeded, failed);
+    // A failed release frees itself when the lease expires; a failed reconcile leaves the estimate.
+    const releaseFailure = await released;
+    if (releaseFailure !== undefined) this.warn(releaseFailure.reason);
+    const reconcileFailure = await reconciled;
+    if (reconcileFailure !== undefined) this.warn(reconcileFailure.reason);
+  }
+
+  private warn(reason: unknown): void {
+    this.context.log.warn({ err: reason }, 'could not end a limit reservation');
   }
 }
 

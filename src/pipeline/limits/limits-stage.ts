@@ -41,7 +41,7 @@ function hasLimits(scope: LimitScope): boolean {
 interface Attempt {
   scopes: readonly LimitScope[];
   /** Who each scope belongs to, for messages (``key `ci` ``, ``team `search` ``). */
-  owners: string[];
+  owners: readonly string[];
   estimate: RequestEstimate;
   tokens: number;
   costMicros: number;
@@ -75,20 +75,29 @@ function ownerOf(scope: LimitScope, principal: Principal): string {
     : `key \`${principal.keyName}\``;
 }
 
+const HEADER_NAMES = (['requests', 'tokens'] as const).map((name) => ({
+  remaining: `x-ratelimit-remaining-${name}`,
+  parts: [`x-ratelimit-limit-${name}`, `x-ratelimit-remaining-${name}`, `x-ratelimit-reset-${name}`],
+}));
+
 /** The headers of the scope with the least left, dimension by dimension. */
 function mergedHeaders(attempt: Attempt, decision: LimitDecision, now: number): Record<string, string> {
+  const scopes = attempt.scopes;
+  const only = scopes.length === 1 ? decision.counters[0] : undefined;
+  // One scope: its own headers are the merge (same names, same order).
+  if (only !== undefined) return rateLimitHeaders((scopes[0] as LimitScope).limits, only, now);
   const merged: Record<string, string> = {};
-  attempt.scopes.forEach((scope, index) => {
+  scopes.forEach((scope, index) => {
     const counters = decision.counters[index];
     if (counters === undefined) return;
     const headers = rateLimitHeaders(scope.limits, counters, now);
-    for (const name of ['requests', 'tokens']) {
-      const remaining = headers[`x-ratelimit-remaining-${name}`];
-      const known = merged[`x-ratelimit-remaining-${name}`];
+    for (const names of HEADER_NAMES) {
+      const remaining = headers[names.remaining];
+      const known = merged[names.remaining];
       if (remaining === undefined || (known !== undefined && Number(known) <= Number(remaining))) continue;
-      for (const part of ['limit', 'remaining', 'reset']) {
-        const value = headers[`x-ratelimit-${part}-${name}`];
-        if (value !== undefined) merged[`x-ratelimit-${part}-${name}`] = value;
+      for (const name of names.parts) {
+        const value = headers[name];
+        if (value !== undefined) merged[name] = value;
       }
     }
   });
@@ -134,23 +143,48 @@ function createAcquirer(options: LimitsStageOptions) {
   };
 }
 
-function prepare(
-  options: LimitsStageOptions,
-  context: GatewayContext,
-  principal: Principal,
-  scopes: readonly LimitScope[],
-): Attempt {
+/** A caller's limited scopes with their owners' names: the same for every request of one principal. */
+interface CallerScopes {
+  /** What `scopesFor` returned, to notice a different answer. */
+  source: readonly LimitScope[] | undefined;
+  scopes: readonly LimitScope[];
+  owners: string[];
+  budgeted: boolean;
+}
+
+/**
+ * Caches the filtered scopes per principal. A principal is rebuilt (a new object) whenever its key or
+ * team changes, so a cached entry never outlives what it was computed from.
+ */
+function createScopeCache(scopesFor: (principal: Principal) => readonly LimitScope[] | undefined) {
+  const cache = new WeakMap<Principal, CallerScopes>();
+  return function callerScopes(principal: Principal): CallerScopes {
+    const source = scopesFor(principal);
+    const cached = cache.get(principal);
+    if (cached !== undefined && cached.source === source) return cached;
+    const scopes = source?.filter(hasLimits) ?? [];
+    const computed: CallerScopes = {
+      source,
+      scopes,
+      owners: scopes.map((scope) => ownerOf(scope, principal)),
+      budgeted: scopes.some((scope) => (scope.limits.budgets?.length ?? 0) > 0),
+    };
+    cache.set(principal, computed);
+    return computed;
+  };
+}
+
+function prepare(options: LimitsStageOptions, context: GatewayContext, caller: CallerScopes): Attempt {
   const parsed = context.parsed;
   if (parsed === undefined) throw new Error('limits stage ran before parse');
   const estimate = estimateRequest(parsed, options.defaultMaxOutputTokens);
   const tokens = estimate.promptTokens + estimate.maxOutputTokens;
-  const owners = scopes.map((scope) => ownerOf(scope, principal));
-  scopes.forEach((scope, index) => {
-    const tpm = scope.limits.tpm;
+  const { scopes, owners } = caller;
+  for (let index = 0; index < scopes.length; index++) {
+    const tpm = (scopes[index] as LimitScope).limits.tpm;
     if (tpm !== undefined && tokens > tpm) throw requestTooLargeForTpm(tokens, tpm, owners[index] ?? '');
-  });
-  const budgeted = scopes.some((scope) => (scope.limits.budgets?.length ?? 0) > 0);
-  const costMicros = budgeted ? usdToMicros(options.pricing.maxCostUsd(context, estimate)) : 0;
+  }
+  const costMicros = caller.budgeted ? usdToMicros(options.pricing.maxCostUsd(context, estimate)) : 0;
   return { scopes, owners, estimate, tokens, costMicros };
 }
 
@@ -188,16 +222,18 @@ export function createLimitsStage(options: LimitsStageOptions | undefined): Stag
   const clock = options.clock ?? Date.now;
   const acquire = createAcquirer(options);
   let renewer: LeaseRenewer | undefined;
-  const scopesFor = options.scopesFor ?? ((principal: Principal) => principal.limitScopes);
+  const callerScopes = createScopeCache(options.scopesFor ?? ((principal) => principal.limitScopes));
   return async function limits(context, next) {
     const principal = context.principal;
-    const scopes = principal === undefined ? undefined : scopesFor(principal)?.filter(hasLimits);
-    if (principal === undefined || scopes === undefined || scopes.length === 0) return next();
-    const attempt = prepare(options, context, principal, scopes);
+    const caller = principal === undefined ? undefined : callerScopes(principal);
+    if (caller === undefined || caller.scopes.length === 0) return next();
+    const attempt = prepare(options, context, caller);
     const now = clock();
     const decision = await acquire(context, attempt, now);
     if (decision === undefined) return next();
-    context.responseHeaders = { ...context.responseHeaders, ...mergedHeaders(attempt, decision, now) };
+    const headers = mergedHeaders(attempt, decision, now);
+    context.responseHeaders =
+      context.responseHeaders === undefined ? headers : { ...context.responseHeaders, ...headers };
     const reservation = decision.reservation;
     if (!decision.allowed || reservation === undefined) {
       options.onRejection?.(decision.rejection?.dimension ?? 'requests');

@@ -1,5 +1,11 @@
 import type { ScopeCounters, ScopeLimits } from '../../limits/limit-store.js';
-import { msUntilEmpty, remainingInWindow, windowPosition } from '../../limits/sliding-window.js';
+import {
+  msUntilEmpty,
+  remainingInWindow,
+  type WindowCounts,
+  type WindowPosition,
+  windowPosition,
+} from '../../limits/sliding-window.js';
 
 /**
  * A duration the way OpenAI writes it in `x-ratelimit-reset-*`: `250ms`, `1.5s`, `6m0s`.
@@ -32,17 +38,36 @@ export function rateLimitHeaders(
 ): Record<string, string> {
   const position = windowPosition(now);
   const headers: Record<string, string> = {};
-  const dimensions = [
-    ['requests', limits.rpm, counters.requests],
-    ['tokens', limits.tpm, counters.tokens],
-  ] as const;
-  for (const [name, limit, counts] of dimensions) {
-    if (limit === undefined) continue;
-    headers[`x-ratelimit-limit-${name}`] = String(limit);
-    headers[`x-ratelimit-remaining-${name}`] = String(
-      remainingInWindow(counts, position.elapsedFraction, limit),
-    );
-    headers[`x-ratelimit-reset-${name}`] = formatResetDuration(msUntilEmpty(counts, position.elapsedMs));
-  }
+  if (limits.rpm !== undefined) setHeaders(headers, REQUESTS, limits.rpm, counters.requests, position);
+  if (limits.tpm !== undefined) setHeaders(headers, TOKENS, limits.tpm, counters.tokens, position);
   return headers;
+}
+
+interface HeaderNames {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+const REQUESTS: HeaderNames = {
+  limit: 'x-ratelimit-limit-requests',
+  remaining: 'x-ratelimit-remaining-requests',
+  reset: 'x-ratelimit-reset-requests',
+};
+const TOKENS: HeaderNames = {
+  limit: 'x-ratelimit-limit-tokens',
+  remaining: 'x-ratelimit-remaining-tokens',
+  reset: 'x-ratelimit-reset-tokens',
+};
+
+function setHeaders(
+  headers: Record<string, string>,
+  names: HeaderNames,
+  limit: number,
+  counts: WindowCounts,
+  position: WindowPosition,
+): void {
+  headers[names.limit] = String(limit);
+  headers[names.remaining] = String(remainingInWindow(counts, position.elapsedFraction, limit));
+  headers[names.reset] = formatResetDuration(msUntilEmpty(counts, position.elapsedMs));
 }

@@ -61,6 +61,23 @@ export function filterByResidency(
   );
 }
 
+/**
+ * True when the prompt's hard upper bound plus the output cap fits the smallest known context
+ * window of the targets, or none has a known window: then every target holds it, nothing counted.
+ */
+export function fitsEveryWindow(
+  targets: readonly Target[],
+  measure: PromptMeasure,
+  outputCap: number,
+): boolean {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const target of targets) {
+    if (target.contextWindow !== undefined && target.contextWindow < smallest)
+      smallest = target.contextWindow;
+  }
+  return upperBoundTokens(measure) + outputCap <= smallest;
+}
+
 export interface ContextFit {
   targets: Target[];
   /** The exact o200k prompt count, when one had to be taken. */
@@ -80,12 +97,7 @@ export async function filterByContextWindow(
   outputCap: number,
   model: string,
 ): Promise<ContextFit> {
-  const windows = targets.flatMap((target) =>
-    target.contextWindow === undefined ? [] : [target.contextWindow],
-  );
-  if (windows.length === 0 || upperBoundTokens(measure) + outputCap <= Math.min(...windows)) {
-    return { targets: [...targets] };
-  }
+  if (fitsEveryWindow(targets, measure, outputCap)) return { targets: [...targets] };
   let exact: number | undefined;
   const kept: Target[] = [];
   let needed = 0;
@@ -100,7 +112,7 @@ export async function filterByContextWindow(
     if (prompt + outputCap <= target.contextWindow) kept.push(target);
   }
   if (kept.length === 0) {
-    const limit = Math.max(...windows);
+    const limit = Math.max(...targets.flatMap((target) => target.contextWindow ?? []));
     throw new GatewayError(
       'context_length_exceeded',
       `This request needs about ${needed} tokens (prompt + max output ${outputCap}), more than the ` +

@@ -1,12 +1,14 @@
 import { GatewayError } from '../../core/gateway-error.js';
-import { measureChatPrompt, measureEmbedInput } from '../../routing/measure-prompt.js';
+import { measureChatPrompt, measureEmbedInput, type PromptMeasure } from '../../routing/measure-prompt.js';
 import { MAX_COST_HEADER, ROUTE_HEADER, type RouteHints } from '../../routing/route-hints.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import type { GatewayContext, ParsedRequest } from '../gateway-context.js';
 import {
+  type ContextFit,
   filterByCapability,
   filterByContextWindow,
   filterByResidency,
+  fitsEveryWindow,
   requiredCapabilities,
 } from './filter-candidates.js';
 import type { ModelEntry, Target } from './model-registry.js';
@@ -80,8 +82,18 @@ function routingRights(context: GatewayContext) {
   };
 }
 
+const NO_RESIDENCY: readonly string[] = [];
+
 /** Residency first: it is a hard boundary, and the count of what it excluded explains later failures. */
-function applyResidency(offered: Target[], rules: Array<readonly string[] | undefined>, model: string) {
+function applyResidency(
+  offered: readonly Target[],
+  rules: ReadonlyArray<readonly string[] | undefined>,
+  model: string,
+): { targets: readonly Target[]; residency: readonly string[]; excluded: number } {
+  // No rule at all (the usual case): every target passes and nothing needs naming.
+  if (offered.length > 0 && rules.every((rule) => rule === undefined)) {
+    return { targets: offered, residency: NO_RESIDENCY, excluded: 0 };
+  }
   const targets = filterByResidency(offered, rules);
   const residency = [...new Set(rules.flatMap((rule) => rule ?? []))];
   if (targets.length === 0) {
@@ -92,12 +104,22 @@ function applyResidency(offered: Target[], rules: Array<readonly string[] | unde
   return { targets, residency, excluded: offered.length - targets.length };
 }
 
-/** Measures the prompt and keeps the targets whose context window holds it (chat only). */
-async function measureAndFit(parsed: ParsedRequest, targets: Target[], model: string) {
+type MeasuredFit = ContextFit & { measure: PromptMeasure };
+
+/**
+ * Measures the prompt and keeps the targets whose context window holds it (chat only). Synchronous
+ * unless a tokenizer has to count: an ordinary prompt costs no promise.
+ */
+function measureAndFit(
+  parsed: ParsedRequest,
+  targets: Target[],
+  model: string,
+): MeasuredFit | Promise<MeasuredFit> {
   if (parsed.operation === 'embed') return { measure: measureEmbedInput(parsed.request), targets };
   const measure = measureChatPrompt(parsed.request);
-  const fit = await filterByContextWindow(targets, measure, parsed.request.maxOutputTokens ?? 0, model);
-  return { measure, ...fit };
+  const outputCap = parsed.request.maxOutputTokens ?? 0;
+  if (fitsEveryWindow(targets, measure, outputCap)) return { measure, targets: [...targets] };
+  return filterByContextWindow(targets, measure, outputCap, model).then((fit) => ({ measure, ...fit }));
 }
 
 function keepAvailable(targets: Target[], routing: RoutingState, model: string): Target[] {
@@ -125,15 +147,16 @@ export async function planRoute(
   const rights = routingRights(context);
   const hints = context.routeHints;
   if (hints !== undefined) checkHints(context, hints, rights.mayOverride);
-  const offered =
-    hints?.deployments === undefined ? [...entry.targets] : applyRouteHint(entry, hints.deployments);
+  // Filters never change the arrays they are given, so the configured list is read, not copied.
+  const offered = hints?.deployments === undefined ? entry.targets : applyRouteHint(entry, hints.deployments);
   const resident = applyResidency(
     offered,
     [rights.residency, rights.teamResidency, entry.processing],
     entry.name,
   );
   const capable = filterByCapability(resident.targets, requiredCapabilities(parsed), entry.name);
-  const fit = await measureAndFit(parsed, capable, entry.name);
+  const measured = measureAndFit(parsed, capable, entry.name);
+  const fit = measured instanceof Promise ? await measured : measured;
   const outputCap = parsed.operation === 'chat' ? parsed.request.maxOutputTokens : 0;
   const decision: RouteDecision = {
     measure: fit.measure,

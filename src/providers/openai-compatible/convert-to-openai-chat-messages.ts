@@ -47,8 +47,10 @@ export function convertToOpenAIChatMessages(
   messages: readonly ChatMessage[],
   options: OpenAIMessageOptions,
 ): { messages: OpenAIChatMessage[]; warnings: Warning[] } {
-  const warned = new Map<string, Warning>();
+  // Created at the first warning: most conversations have nothing to warn about.
+  let warned: Map<string, Warning> | undefined;
   const warn = (setting: string, details: string) => {
+    warned ??= new Map();
     if (!warned.has(setting)) warned.set(setting, { type: 'unsupported-setting', setting, details });
   };
   const converted: OpenAIChatMessage[] = [];
@@ -68,7 +70,7 @@ export function convertToOpenAIChatMessages(
         break;
     }
   }
-  return { messages: converted, warnings: [...warned.values()] };
+  return { messages: converted, warnings: warned === undefined ? [] : [...warned.values()] };
 }
 
 type Warn = (setting: string, details: string) => void;

@@ -46,6 +46,25 @@ export type OpenAIChatRequestBody = { model: string; messages: OpenAIChatMessage
 // The converter owns these; a providerOptions entry may not replace them.
 const RESERVED_KEYS = new Set(['model', 'messages', 'stream']);
 
+/** `unsupportedSettings` as a set, per options object (providers hand out the same one per model). */
+const unsupportedSets = new WeakMap<OpenAIChatOptions, ReadonlySet<ChatSetting>>();
+
+function unsupportedOf(options: OpenAIChatOptions): ReadonlySet<ChatSetting> {
+  let unsupported = unsupportedSets.get(options);
+  // Compared by content too, so an options object changed after first use is still read right.
+  if (unsupported === undefined || !sameSettings(unsupported, options.unsupportedSettings)) {
+    unsupported = new Set(options.unsupportedSettings);
+    unsupportedSets.set(options, unsupported);
+  }
+  return unsupported;
+}
+
+function sameSettings(set: ReadonlySet<ChatSetting>, list: readonly ChatSetting[]): boolean {
+  if (set.size !== list.length) return false;
+  for (const setting of list) if (!set.has(setting)) return false;
+  return true;
+}
+
 /**
  * Converts a canonical request into a Chat Completions body for one target. Streams always ask for
  * usage (when the target understands it): the gateway accounts every call, whatever its client asked.
@@ -60,7 +79,7 @@ export function convertToOpenAIChatRequest(
 ): { body: OpenAIChatRequestBody; warnings: Warning[] } {
   const { messages, warnings } = convertToOpenAIChatMessages(request.messages, options);
   const body: OpenAIChatRequestBody = { model: modelId, messages };
-  const unsupported = new Set<ChatSetting>(options.unsupportedSettings);
+  const unsupported = unsupportedOf(options);
   const set = (setting: ChatSetting, wireKey: string | undefined, value: unknown) => {
     if (value === undefined) return;
     if (wireKey === undefined || unsupported.has(setting)) {

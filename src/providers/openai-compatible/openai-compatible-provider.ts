@@ -52,6 +52,9 @@ export interface OpenAICompatibleSettings {
   mapError?: MapErrorHook;
 }
 
+/** Models one provider remembers chat options for; more than this (never in practice) starts over. */
+const MAX_CACHED_MODELS = 256;
+
 /**
  * The Chat Completions and Embeddings wire shared by OpenAI, Azure OpenAI and OpenAI-compatible
  * servers. A vendor is a settings object; this class does the HTTP, conversion and streaming.
@@ -63,6 +66,8 @@ export interface OpenAICompatibleSettings {
 export class OpenAICompatibleProvider implements Provider {
   readonly name: string;
   readonly type: string;
+  /** `settings.chatOptions` per model id: a pure function of the id, asked on every call. */
+  private readonly chatOptionsByModel = new Map<string, OpenAIChatOptions>();
 
   constructor(private readonly settings: OpenAICompatibleSettings) {
     this.name = settings.name;
@@ -71,9 +76,9 @@ export class OpenAICompatibleProvider implements Provider {
 
   async generate(request: ChatRequest, options: ProviderCallOptions): Promise<ChatResult> {
     const { body, warnings } = convertToOpenAIChatRequest(
-      { ...request, stream: false },
+      request.stream === false ? request : { ...request, stream: false },
       options.modelId,
-      this.settings.chatOptions(options.modelId),
+      this.chatOptions(options.modelId),
     );
     const url = this.settings.url('chat', options.modelId);
     const response = await this.send(url, body, options, 'application/json');
@@ -82,9 +87,9 @@ export class OpenAICompatibleProvider implements Provider {
 
   async stream(request: ChatRequest, options: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
     const { body, warnings } = convertToOpenAIChatRequest(
-      { ...request, stream: true },
+      request.stream === true ? request : { ...request, stream: true },
       options.modelId,
-      this.settings.chatOptions(options.modelId),
+      this.chatOptions(options.modelId),
     );
     const url = this.settings.url('chat', options.modelId);
     const response = await this.send(url, body, options, 'text/event-stream');
@@ -124,6 +129,16 @@ export class OpenAICompatibleProvider implements Provider {
       );
     }
     return result;
+  }
+
+  private chatOptions(modelId: string): OpenAIChatOptions {
+    let chatOptions = this.chatOptionsByModel.get(modelId);
+    if (chatOptions === undefined) {
+      chatOptions = this.settings.chatOptions(modelId);
+      if (this.chatOptionsByModel.size >= MAX_CACHED_MODELS) this.chatOptionsByModel.clear();
+      this.chatOptionsByModel.set(modelId, chatOptions);
+    }
+    return chatOptions;
   }
 
   /** Reads a 2xx completion; an error envelope in it rejects like a failed call would. */
