@@ -210,7 +210,7 @@ export const configSchema = z.strictObject({
       maxEventLoopLagMs: z.number().int().positive().default(250),
       /**
        * The queueing delay new requests are kept under: while the median event-loop delay of a 250 ms
-       * window exceeds it (a standing queue), a share of new requests that grows by a tenth per window
+       * window exceeds it (a standing queue), a share of new requests that grows by 1–3 tenths per window
        * gets 503 `overloaded`, and shrinks again once turns are short (src/server/load-shedder.ts).
        */
       targetEventLoopDelayMs: z.number().int().positive().default(30),

@@ -72,9 +72,11 @@ describe('LoadShedder', () => {
       shedder.sample({ median: 45, p99: 90 });
       expect(refusedOf(100)).toBe(10);
       expect(shedder.shedShare).toBe(0.1);
-      shedder.sample({ median: 60, p99: 120 });
+      // Twice the target: two tenths more per window; far behind, three.
       shedder.sample({ median: 60, p99: 120 });
       expect(refusedOf(100)).toBe(30);
+      shedder.sample({ median: 400, p99: 500 });
+      expect(refusedOf(100)).toBe(60);
       for (let window = 0; window < 20; window++) shedder.sample({ median: 80, p99: 150 });
       // Capped: some requests always get through to measure the recovery.
       expect(refusedOf(100)).toBe(90);

@@ -45,7 +45,8 @@ const MAX_SHED_TENTHS = 9;
  * A request spends a few turns in the gateway, so the turn length — the event-loop delay — is the
  * queueing delay every request pays. The controller acts on the window's *median* delay (a GC pause
  * or one slow synchronous call moves the p99, not the median): above the target it refuses one more
- * tenth of new requests per window, below it one less. Refusing is far cheaper than serving, so the
+ * tenth of new requests per window (up to three when the delay is several times the target), below it
+ * one less. Refusing is far cheaper than serving, so the
  * share settles where the turns stay near the target and throughput stays at capacity.
  *
  * Two hard bounds back it up: the in-flight count, and a p99 delay past which everything is refused.
@@ -72,10 +73,15 @@ export class LoadShedder {
   sample(delay?: DelaySample): number {
     const window = delay ?? this.readHistogram();
     this.lagMs = window.p99;
-    const behind = window.median > this.options.targetEventLoopDelayMs;
-    this.shedTenths = behind
-      ? Math.min(MAX_SHED_TENTHS, this.shedTenths + 1)
-      : Math.max(0, this.shedTenths - 1);
+    const target = this.options.targetEventLoopDelayMs;
+    // Further behind, faster: one tenth more per multiple of the target, up to three per window.
+    this.shedTenths =
+      window.median > target
+        ? Math.min(
+            MAX_SHED_TENTHS,
+            this.shedTenths + Math.min(3, Math.max(1, Math.floor(window.median / target))),
+          )
+        : Math.max(0, this.shedTenths - 1);
     this.options.onSample?.(this.lagMs / 1000);
     return this.lagMs;
   }
