@@ -7,8 +7,11 @@ import { openAIFlavor } from '../../src/dialects/openai/openai-flavor.js';
 import { parseChatRequest } from '../../src/dialects/openai/parse-chat-request.js';
 import { parseJsonBody } from '../../src/dialects/openai/parse-json-body.js';
 import { writeChatResponse } from '../../src/dialects/openai/write-chat-response.js';
+import { MemoryLimitStore } from '../../src/limits/memory/memory-limit-store.js';
 import { createKeyResolver, hashKey } from '../../src/pipeline/auth/key-resolver.js';
 import type { GatewayContext } from '../../src/pipeline/gateway-context.js';
+import { createFlatPricing } from '../../src/pipeline/limits/limit-pricing.js';
+import { createLimitsStage } from '../../src/pipeline/limits/limits-stage.js';
 import { ModelRegistry } from '../../src/pipeline/route/model-registry.js';
 import { createRouteStage } from '../../src/pipeline/route/route-stage.js';
 import { openAIChatOptions } from '../../src/providers/openai/openai-chat-options.js';
@@ -17,6 +20,7 @@ import { convertToOpenAIChatRequest } from '../../src/providers/openai-compatibl
 import { openAIChatResponseSchema } from '../../src/providers/openai-compatible/openai-chat-api-schemas.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { MemoryKeyStore } from '../../src/storage/memory/memory-key-store.js';
+import { BENCH_RPM } from '../bench-governance.js';
 import { BENCH_BODIES } from '../bench-targets.js';
 import type { MicroStage } from './measure-operation.js';
 import { createStreamStages, nullResponse } from './stream-stages.js';
@@ -91,12 +95,43 @@ async function createRequestStages(context: GatewayContext, request: ChatRequest
       run: () => keys.resolve(KEY),
     },
     { stage: 'route', operation: 'ModelRegistry.resolve + route stage', run: () => route(context, noop) },
+    createLimitsMicroStage(context),
     {
       stage: 'upstream request',
       operation: 'canonical → OpenAI body + JSON.stringify',
       run: () => JSON.stringify(convertToOpenAIChatRequest(request, 'gpt-4o-mini', options).body),
     },
   ];
+}
+
+/**
+ * The limits stage as the bench key meets it: one RPM limit (the bench's), checked and reserved in
+ * the in-memory store, the upstream's result handed back, the reservation settled.
+ */
+function createLimitsMicroStage(context: GatewayContext): MicroStage {
+  const limits = createLimitsStage({
+    store: new MemoryLimitStore(),
+    pricing: createFlatPricing({ inputUsdPerMillion: 1, outputUsdPerMillion: 1 }),
+    onStoreError: 'fail-open',
+    defaultMaxOutputTokens: 4096,
+    leaseMs: 60_000,
+  });
+  const principal = {
+    ...context.principal!,
+    limitScopes: [{ id: 'key:key_1', limits: { rpm: BENCH_RPM } }],
+  };
+  const result = readUpstreamResult();
+  return {
+    stage: 'limits',
+    operation: 'RPM check + reservation (memory store), settled with the result',
+    run: () => {
+      const limited: GatewayContext = { ...context, principal, responseHeaders: undefined };
+      return limits(limited, () => {
+        limited.output = { type: 'chat', result };
+        return Promise.resolve();
+      });
+    },
+  };
 }
 
 function createResponseStages(context: GatewayContext): MicroStage[] {

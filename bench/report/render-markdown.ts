@@ -22,7 +22,6 @@ function renderMicro(results: MicroResult[]): string {
     formatNs(result.nsPerOp),
     `${formatNs(result.minNsPerOp)} – ${formatNs(result.maxNsPerOp)}`,
   ]);
-  rows.splice(3, 0, ['limits', 'rate limits, budgets (issue #6)', 'pending', '']);
   return table(['stage', 'one operation', 'median', 'batch spread'], rows);
 }
 
