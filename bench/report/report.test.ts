@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROFILES, parseBenchOptions } from '../bench-options.js';
 import type { BenchResults, ScenarioResults } from '../bench-results.js';
@@ -9,7 +12,7 @@ import { isSustained } from '../scenarios/saturation.js';
 import { checkDesignTargets } from './check-targets.js';
 import { renderLatencyChart } from './render-latency-chart.js';
 import { renderResultsMarkdown } from './render-markdown.js';
-import { isPartialRun, replaceBetweenMarkers } from './write-results.js';
+import { isPartialRun, replaceBetweenMarkers, writeResults } from './write-results.js';
 
 function summary(p50: number, p99: number): Summary {
   return { count: 100, min: p50 / 2, mean: p50, p50, p90: (p50 + p99) / 2, p99, p999: p99, max: p99 * 2 };
@@ -100,6 +103,30 @@ describe('partial runs', () => {
     expect(isPartialRun(run(everyTarget, all))).toBe(false);
     expect(isPartialRun(run(['direct', 'converge'], all))).toBe(true);
     expect(isPartialRun(run(everyTarget, { saturation: {} }))).toBe(true);
+  });
+
+  it('never overwrites an earlier complete run of the same day; quick runs replace their file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'converge-bench-results-'));
+    try {
+      const complete = {
+        mode: 'full',
+        startedAt: '2026-12-07T06:10:00.000Z',
+        targets: ['direct', 'floor', 'converge', 'converge-off', 'portkey'],
+        scenarios: Object.fromEntries(Array.from({ length: 8 }, (_, index) => [`s${index}`, {}])),
+      } as unknown as BenchResults;
+      const quick = { ...complete, mode: 'quick' } as BenchResults;
+      await writeResults(root, complete, false);
+      await writeResults(root, complete, false);
+      await writeResults(root, quick, false);
+      await writeResults(root, quick, false);
+      expect(readdirSync(join(root, 'bench/results')).sort()).toEqual([
+        '2026-12-07-2.json',
+        '2026-12-07-quick.json',
+        '2026-12-07.json',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

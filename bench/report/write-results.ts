@@ -46,6 +46,16 @@ function stamp(results: BenchResults): string {
   return isPartialRun(results) ? `${date}-partial` : date;
 }
 
+/**
+ * `<stamp>.json`, or `<stamp>-2.json`, `-3` … when a complete full run of the same day is already
+ * there: committed results are never overwritten by a later run (quick and partial runs are).
+ */
+function freeName(directory: string, base: string, keepEarlier: boolean): string {
+  let path = join(directory, `${base}.json`);
+  for (let run = 2; keepEarlier && existsSync(path); run++) path = join(directory, `${base}-${run}.json`);
+  return path;
+}
+
 export interface WrittenFiles {
   json: string;
   doc?: string;
@@ -63,7 +73,7 @@ export async function writeResults(
 ): Promise<WrittenFiles> {
   const resultsDir = join(root, 'bench/results');
   await mkdir(resultsDir, { recursive: true });
-  const json = join(resultsDir, `${stamp(results)}.json`);
+  const json = freeName(resultsDir, stamp(results), results.mode === 'full' && !isPartialRun(results));
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
   // A partial run keeps its JSON only: the doc's block is the last complete run's.
   if (!writeDoc || (results.mode === 'full' && isPartialRun(results))) return { json };
