@@ -210,8 +210,8 @@ export const configSchema = z.strictObject({
       maxEventLoopLagMs: z.number().int().positive().default(250),
       /**
        * The queueing delay new requests are kept under: while the median event-loop delay of a 250 ms
-       * window exceeds it (a standing queue), a share of new requests that grows by 1–3 tenths per window
-       * gets 503 `overloaded`, and shrinks again once turns are short (src/server/load-shedder.ts).
+       * window exceeds it (a standing queue), a share of new requests proportional to how far behind the
+       * loop is gets 503 `overloaded` (src/server/load-shedder.ts).
        */
       targetEventLoopDelayMs: z.number().int().positive().default(30),
       /** Shed new requests while this many are in flight, rather than queue without bound. */

@@ -32,6 +32,8 @@ const RESOLUTION_MS = 10;
  * window behind, one less per window caught up, never all of it — some requests keep measuring.
  */
 const MAX_SHED_TENTHS = 9;
+/** The most the share moves in one window, either way. */
+const MAX_STEP_TENTHS = 3;
 
 /**
  * Decides, per request and in O(1), whether the gateway is past what it can serve promptly; beyond
@@ -44,10 +46,10 @@ const MAX_SHED_TENTHS = 9;
  * turns stay short however busy the process is, and past capacity each turn is longer than the last.
  * A request spends a few turns in the gateway, so the turn length — the event-loop delay — is the
  * queueing delay every request pays. The controller acts on the window's *median* delay (a GC pause
- * or one slow synchronous call moves the p99, not the median): above the target it refuses one more
- * tenth of new requests per window (up to three when the delay is several times the target), below it
- * one less. Refusing is far cheaper than serving, so the
- * share settles where the turns stay near the target and throughput stays at capacity.
+ * or one slow synchronous call moves the p99, not the median): above the target it refuses a share of
+ * new requests proportional to how far behind the loop is (a third at twice the target, nine tenths at
+ * four times), moving at most three tenths per window. Refusing is far cheaper than serving, so the
+ * share settles where the turns stay a little above the target and throughput stays at capacity.
  *
  * Two hard bounds back it up: the in-flight count, and a p99 delay past which everything is refused.
  */
@@ -73,15 +75,16 @@ export class LoadShedder {
   sample(delay?: DelaySample): number {
     const window = delay ?? this.readHistogram();
     this.lagMs = window.p99;
+    // Proportional, not integrating: the share follows how far behind the loop is now (a third at
+    // twice the target, the cap at four times), moving at most three tenths per window. Work admitted
+    // earlier keeps the loop busy for a while after the share rises (a slow upstream answers 1.5 s
+    // later), and an integrating controller would keep ramping through that delay and overshoot.
     const target = this.options.targetEventLoopDelayMs;
-    // Further behind, faster: one tenth more per multiple of the target, up to three per window.
-    this.shedTenths =
-      window.median > target
-        ? Math.min(
-            MAX_SHED_TENTHS,
-            this.shedTenths + Math.min(3, Math.max(1, Math.floor(window.median / target))),
-          )
-        : Math.max(0, this.shedTenths - 1);
+    const wanted = Math.min(
+      MAX_SHED_TENTHS,
+      Math.max(0, Math.round((10 * (window.median - target)) / (3 * target))),
+    );
+    this.shedTenths += Math.max(-MAX_STEP_TENTHS, Math.min(MAX_STEP_TENTHS, wanted - this.shedTenths));
     this.options.onSample?.(this.lagMs / 1000);
     return this.lagMs;
   }

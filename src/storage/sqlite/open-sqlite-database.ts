@@ -17,7 +17,8 @@ function isFilePath(path: string): boolean {
 /**
  * Opens (creating it and its parent directory if needed) and migrates a SQLite database, tuned for a
  * gateway: WAL so readers never block the usage writer, `synchronous = NORMAL` (a power cut may
- * lose the last commits but never corrupts the file), a busy timeout, and foreign keys on.
+ * lose the last commits but never corrupts the file), small checkpoints (so none stalls the event
+ * loop for long), a busy timeout, and foreign keys on.
  *
  * @example
  * const db = openSqliteDatabase('./.converge/converge.db');
@@ -30,6 +31,10 @@ export function openSqliteDatabase(path: string, options: OpenSqliteDatabaseOpti
     // In-memory databases answer `memory` here; that is fine.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A checkpoint runs inside the commit that crosses this many WAL pages, on the event loop: at the
+    // default 1,000 pages it holds requests up ~10 ms (plus an fsync); at 100, ~2 ms, for ~9% more
+    // write CPU.
+    db.pragma('wal_autocheckpoint = 100');
     db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     db.pragma('foreign_keys = ON');
     runMigrations(db, options.migrations ?? sqliteMigrations);

@@ -68,6 +68,7 @@ describe('openSqliteDatabase', () => {
       expect(existsSync(path)).toBe(true);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(100);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     } finally {
