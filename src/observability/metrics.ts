@@ -93,7 +93,7 @@ export function createMetrics(registry: Registry = new Registry()): GatewayMetri
     }),
     shed: new Counter({
       name: 'converge_load_shed_total',
-      help: 'Requests refused with 503 overloaded instead of queued, by reason.',
+      help: 'Requests refused with 503 overloaded instead of queued, by reason (queue_delay, event_loop_lag, inflight).',
       labelNames: ['reason'] as const,
       registers,
     }),
