@@ -17,7 +17,15 @@ function modelObject(id: string) {
   return { id, object: 'model' as const, created: CREATED, owned_by: 'converge' };
 }
 
-async function authenticate(gateway: Gateway, credential: string | undefined): Promise<Principal> {
+/**
+ * The caller of a models endpoint, by its virtual key (any dialect's listing authenticates the same way).
+ *
+ * @example const principal = await authenticateModelsCaller(gateway, readBearerToken(request.headers));
+ */
+export async function authenticateModelsCaller(
+  gateway: Gateway,
+  credential: string | undefined,
+): Promise<Principal> {
   if (credential === undefined || credential === '') {
     throw new GatewayError(
       'authentication_required',
@@ -35,6 +43,29 @@ function visibleEntries(gateway: Gateway, principal: Principal): ModelEntry[] {
   return gateway.registry.entries.filter((entry) => principalMayUse(principal, entry));
 }
 
+/** Every name and alias the principal may use, in configuration order. */
+export function visibleModelNames(gateway: Gateway, principal: Principal): string[] {
+  return visibleEntries(gateway, principal).flatMap((entry) => [entry.name, ...entry.aliases]);
+}
+
+/** True when `model` (a name or an alias) is one the principal may use. */
+export function mayRetrieveModel(gateway: Gateway, principal: Principal, model: string): boolean {
+  const entry = gateway.registry.resolve(model);
+  return entry !== undefined && principalMayUse(principal, entry);
+}
+
+/** The 404 for a model the caller cannot see, with the closest names it can. */
+export function modelNotFound(model: string, visible: readonly string[]): GatewayError {
+  const suggestions = closestNames(model, [...visible]);
+  const hint =
+    suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => `\`${name}\``).join(', ')}?` : '';
+  return new GatewayError(
+    'model_not_found',
+    `The model \`${model}\` does not exist or you do not have access to it.${hint}`,
+    { param: 'model', details: { suggestions } },
+  );
+}
+
 export interface ModelsRequest {
   flavor: WireFlavor;
   credential: string | undefined;
@@ -50,27 +81,18 @@ export async function handleModelsRequest(gateway: Gateway, reply: FastifyReply,
   const requestId = randomUUID();
   const headers = request.flavor.requestIdHeaders(requestId);
   try {
-    const principal = await authenticate(gateway, request.credential);
-    const entries = visibleEntries(gateway, principal);
+    const principal = await authenticateModelsCaller(gateway, request.credential);
+    const names = visibleModelNames(gateway, principal);
     if (request.model === undefined) {
-      const data = entries.flatMap((entry) => [entry.name, ...entry.aliases]).map(modelObject);
-      return reply.code(200).headers(headers).send({ object: 'list', data });
+      return reply
+        .code(200)
+        .headers(headers)
+        .send({ object: 'list', data: names.map(modelObject) });
     }
-    const entry = gateway.registry.resolve(request.model);
-    if (entry !== undefined && principalMayUse(principal, entry)) {
+    if (mayRetrieveModel(gateway, principal, request.model)) {
       return reply.code(200).headers(headers).send(modelObject(request.model));
     }
-    const suggestions = closestNames(
-      request.model,
-      entries.flatMap((candidate) => [candidate.name, ...candidate.aliases]),
-    );
-    const hint =
-      suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => `\`${name}\``).join(', ')}?` : '';
-    throw new GatewayError(
-      'model_not_found',
-      `The model \`${request.model}\` does not exist or you do not have access to it.${hint}`,
-      { param: 'model', details: { suggestions } },
-    );
+    throw modelNotFound(request.model, names);
   } catch (error: unknown) {
     const gatewayError = toGatewayError(error);
     if (gatewayError.code === 'internal_error') gateway.log.error({ err: error }, 'listing models failed');
