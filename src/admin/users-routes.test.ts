@@ -77,4 +77,20 @@ describe('admin API: users', () => {
     expect((await server.call('GET', `/keys/${adminKey.body.id}`)).body.state).toBe('revoked');
     expect(await server.resolver.resolve(adminKey.body.secret)).toBeUndefined();
   });
+
+  it("moves a user's keys with the user to another team, and the request path sees the new team", async () => {
+    const user = (await server.call('POST', '/users', { body: { email: 'kai@example.com', teamId } })).body;
+    const key = (await server.call('POST', '/keys', { body: { name: 'kai-key', userId: user.id } })).body;
+    expect(key.teamId).toBe(teamId);
+    expect((await server.resolver.resolve(key.secret))?.teamId).toBe(teamId);
+
+    await server.call('PATCH', `/users/${user.id}`, { body: { teamId: otherTeamId } });
+    expect((await server.call('GET', `/keys/${key.id}`)).body.teamId).toBe(otherTeamId);
+    expect((await server.resolver.resolve(key.secret))?.teamId).toBe(otherTeamId);
+    // The old team's listing no longer shows it; the new team's does.
+    const listed = async (team: string) =>
+      (await server.call('GET', `/keys?teamId=${team}`)).body.data.map((entry: { id: string }) => entry.id);
+    expect(await listed(teamId)).not.toContain(key.id);
+    expect(await listed(otherTeamId)).toContain(key.id);
+  });
 });

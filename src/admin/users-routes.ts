@@ -142,7 +142,7 @@ function updateUserRoute(context: AdminContext) {
     method: 'PATCH',
     path: '/users/{id}',
     operationId: 'updateUser',
-    summary: "Change a user's name, team or role",
+    summary: "Change a user's name, team or role; on a team change the user's keys move with it",
     tag: 'Users',
     params: IdParams,
     body: UpdateUserRequest,
@@ -159,6 +159,8 @@ function updateUserRoute(context: AdminContext) {
       const user = await users.update(params.id, body, context.now()).catch(mapUnknownTeam);
       if (user === undefined) throw notFound('user', params.id);
       if (body.role !== undefined) await capKeyRoles(context, user.id, body.role);
+      // The user's keys follow it: from now on they spend, and are limited, as the new team.
+      if (teamId !== current.teamId) await context.storage.keys.moveUserKeys(user.id, teamId, context.now());
       await context.changed(caller, 'user.update', user.id);
       return toUserJson(user);
     },

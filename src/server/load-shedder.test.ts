@@ -60,7 +60,7 @@ describe('LoadShedder', () => {
       sampleIntervalMs: 60_000,
     });
     const refusedOf = (requests: number) =>
-      Array.from({ length: requests }, () => shedder.shouldShed(0)).filter(
+      Array.from({ length: requests }, () => shedder.shouldShed(100)).filter(
         (reason) => reason === 'queue_delay',
       ).length;
     const share = (median: number) => {
@@ -85,6 +85,9 @@ describe('LoadShedder', () => {
       expect(share(60)).toBe(0.6);
       expect(share(60)).toBe(0.3);
       expect(share(60)).toBe(0.3);
+      expect(refusedOf(100)).toBe(30);
+      // With few requests in flight there is no queue to shorten: nothing is refused.
+      expect(Array.from({ length: 100 }, () => shedder.shouldShed(31)).filter(Boolean)).toEqual([]);
       expect(share(12)).toBe(0);
       expect(refusedOf(100)).toBe(0);
     } finally {

@@ -10,6 +10,12 @@ export interface LoadShedderOptions {
   targetEventLoopDelayMs: number;
   /** Refuse new requests while this many are in flight. */
   maxInflightRequests: number;
+  /**
+   * Fewer requests than this in flight are never refused for queueing delay: a loop that is slow with
+   * so few requests is slow for another reason (a CPU-starved host, a burst that already ended), and
+   * refusing them would not shorten any queue. Default 32.
+   */
+  minInflightForQueueShedding?: number;
   /** How often the delay histogram is read (one controller step per window). Default 250 ms. */
   sampleIntervalMs?: number;
   /** Receives each window's p99 delay in seconds (the metrics gauge). */
@@ -97,7 +103,7 @@ export class LoadShedder {
   shouldShed(inflight: number): ShedReason | undefined {
     if (inflight >= this.options.maxInflightRequests) return 'inflight';
     if (this.lagMs > this.options.maxEventLoopLagMs) return 'event_loop_lag';
-    if (this.shedTenths > 0) {
+    if (this.shedTenths > 0 && inflight >= (this.options.minInflightForQueueShedding ?? 32)) {
       this.shedCredit += this.shedTenths;
       if (this.shedCredit >= 10) {
         this.shedCredit -= 10;

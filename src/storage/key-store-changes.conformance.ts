@@ -143,6 +143,34 @@ export function describeKeyStoreChangeConformance(name: string, factory: KeyStor
       expect(await store.listUpdatedSince(LATER - 1)).toEqual([]);
     });
 
+    it('moveUserKeys moves every unrevoked key of the user, the rotated-out one included, and stamps it', async () => {
+      const live = await store.insert(newKey('live', { userId: 'user_ada', teamId: 'team_a' }));
+      const old = await store.insert(newKey('old', { userId: 'user_ada', teamId: 'team_a' }));
+      const rotated = await store.rotate(
+        old.id,
+        { hash: hashOf('new'), prefix: 'sk-cvg-new' },
+        LATER + 10,
+        5,
+      );
+      const revoked = await store.insert(newKey('gone', { userId: 'user_ada', teamId: 'team_a' }));
+      await store.revoke(revoked.id, 6);
+      const other = await store.insert(newKey('other', { userId: 'user_bob', teamId: 'team_a' }));
+
+      expect(await store.moveUserKeys('user_ada', 'team_b', LATER)).toBe(3);
+      const team = async (id: string) => (await store.findById(id))?.teamId;
+      expect(await team(live.id)).toBe('team_b');
+      expect(await team(old.id)).toBe('team_b');
+      expect(await team(rotated!.created.id)).toBe('team_b');
+      expect(await team(revoked.id)).toBe('team_a');
+      expect(await team(other.id)).toBe('team_a');
+      // The key snapshot on every replica learns of the move from updatedAt.
+      const changed = (await store.listUpdatedSince(LATER - 1)).map((key) => key.id).sort();
+      expect(changed).toEqual([live.id, old.id, rotated!.created.id].sort());
+      expect(await store.moveUserKeys('user_ada', null, LATER + 1)).toBe(3);
+      expect(await team(live.id)).toBeNull();
+      expect(await store.moveUserKeys('user_nobody', 'team_b')).toBe(0);
+    });
+
     it('rotate creates a successor inheriting name, source, team, user, role and policy', async () => {
       const old = await store.insert(newKey('gov', { ...governedKey, expiresAt: null }));
       const rotated = await store.rotate(

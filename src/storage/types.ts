@@ -197,6 +197,12 @@ export interface KeyStore {
    */
   update(id: string, patch: KeyPatch, at?: number): Promise<VirtualKeyRecord | undefined>;
   /**
+   * Moves every unrevoked key of a user (the live one and any predecessor still in its rotation
+   * overlap) to `teamId`, stamping `updatedAt`; returns how many moved. The only way a key changes
+   * team: `update` ignores `teamId`, so a spread request body can never move one.
+   */
+  moveUserKeys(userId: string, teamId: string | null, at?: number): Promise<number>;
+  /**
    * Rotation with overlap, atomically: inserts `next` (same name, source, team, user, role, route
    * override and policy as the old key; created at `at`; expiring at `next.expiresAt`, never when
    * omitted), sets the old key's `replacedBy` to the new id and its `expiresAt` to `oldExpiresAt`

@@ -93,6 +93,14 @@ export class MemoryKeyStore implements KeyStore {
     return copyKeyRecord(next);
   }
 
+  async moveUserKeys(userId: string, teamId: string | null, at: number = Date.now()): Promise<number> {
+    const moving = [...this.records.values()].filter(
+      (record) => record.userId === userId && record.revokedAt === null,
+    );
+    for (const record of moving) this.store({ ...record, teamId, updatedAt: at });
+    return moving.length;
+  }
+
   async rotate(
     id: string,
     next: Parameters<KeyStore['rotate']>[1],

@@ -163,6 +163,15 @@ export class PostgresKeyStore implements KeyStore {
     return rows.length > 0;
   }
 
+  async moveUserKeys(userId: string, teamId: string | null, at: number = Date.now()): Promise<number> {
+    const rows = await this.database.query(
+      `UPDATE virtual_keys SET team_id = $2, updated_at = $3
+       WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId, teamId, at],
+    );
+    return rows.length;
+  }
+
   async update(id: string, patch: KeyPatch, at: number = Date.now()): Promise<VirtualKeyRecord | undefined> {
     const { assignments, values } = buildPatch(patch);
     try {

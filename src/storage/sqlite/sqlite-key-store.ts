@@ -59,6 +59,9 @@ export class SqliteKeyStore implements KeyStore {
   private readonly selectUpdatedSince: Database.Statement<[number], KeyRow>;
   private readonly revokeById: Database.Statement<[{ at: number; target: string }]>;
   private readonly revokeByName: Database.Statement<[{ at: number; target: string }]>;
+  private readonly moveKeysOfUser: Database.Statement<
+    [{ at: number; userId: string; teamId: string | null }]
+  >;
   private readonly upsertTransaction: Database.Transaction<(key: NewVirtualKey) => VirtualKeyRecord>;
   private readonly updateTransaction: Database.Transaction<
     (id: string, patch: KeyPatch, at: number) => VirtualKeyRecord | undefined
@@ -87,6 +90,9 @@ export class SqliteKeyStore implements KeyStore {
     );
     this.revokeByName = db.prepare(
       'UPDATE virtual_keys SET revoked_at = @at, updated_at = @at WHERE name = @target AND revoked_at IS NULL',
+    );
+    this.moveKeysOfUser = db.prepare(
+      'UPDATE virtual_keys SET team_id = @teamId, updated_at = @at WHERE user_id = @userId AND revoked_at IS NULL',
     );
     this.upsertTransaction = db.transaction((key: NewVirtualKey) => this.upsertInTransaction(key));
     this.updateTransaction = db.transaction((id: string, patch: KeyPatch, at: number) =>
@@ -144,6 +150,10 @@ export class SqliteKeyStore implements KeyStore {
     const params = { at, target: idOrName };
     if (this.revokeById.run(params).changes > 0) return true;
     return this.revokeByName.run(params).changes > 0;
+  }
+
+  async moveUserKeys(userId: string, teamId: string | null, at: number = Date.now()): Promise<number> {
+    return this.moveKeysOfUser.run({ at, userId, teamId }).changes;
   }
 
   async update(id: string, patch: KeyPatch, at: number = Date.now()): Promise<VirtualKeyRecord | undefined> {
