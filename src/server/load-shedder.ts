@@ -5,7 +5,8 @@ export interface LoadShedderOptions {
   maxEventLoopLagMs: number;
   /**
    * The queueing delay to keep new requests under: while the *median* event-loop delay of a window
-   * is above this, a standing queue has formed and a growing share of new requests is refused.
+   * is above this, a standing queue has formed and a share of new requests, proportional to how far
+   * above it the delay is, is refused.
    */
   targetEventLoopDelayMs: number;
   /** Refuse new requests while this many are in flight. */
@@ -34,8 +35,8 @@ export type ShedReason = 'event_loop_lag' | 'inflight' | 'queue_delay';
 const RESOLUTION_MS = 10;
 
 /**
- * The shed share moves in tenths (integers, so the spreading below is exact): one more tenth per
- * window behind, one less per window caught up, never all of it — some requests keep measuring.
+ * The shed share is counted in tenths (integers, so the spreading below is exact), never all of it:
+ * some requests always get through and keep measuring.
  */
 const MAX_SHED_TENTHS = 9;
 /** The most the share moves in one window, either way. */
