@@ -2,7 +2,6 @@ import { pino } from 'pino';
 import type { ChatRequest } from '../../src/core/chat-request.js';
 import type { ChatResult } from '../../src/core/chat-result.js';
 import { safeParseJson } from '../../src/core/safe-parse-json.js';
-import { emptyUsage } from '../../src/core/usage.js';
 import { openAIFlavor } from '../../src/dialects/openai/openai-flavor.js';
 import { parseChatRequest } from '../../src/dialects/openai/parse-chat-request.js';
 import { parseJsonBody } from '../../src/dialects/openai/parse-json-body.js';
@@ -20,6 +19,7 @@ import { convertToOpenAIChatRequest } from '../../src/providers/openai-compatibl
 import { openAIChatResponseSchema } from '../../src/providers/openai-compatible/openai-chat-api-schemas.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { MemoryKeyStore } from '../../src/storage/memory/memory-key-store.js';
+import { makeTestContext } from '../../src/test-support/make-test-context.js';
 import { BENCH_RPM } from '../bench-governance.js';
 import { BENCH_BODIES } from '../bench-targets.js';
 import type { MicroStage } from './measure-operation.js';
@@ -30,25 +30,16 @@ const log = pino({ level: 'silent' });
 const KEY = 'sk-bench-converge-virtual-key-0001';
 
 function createContext(request: ChatRequest): GatewayContext {
-  return {
+  return makeTestContext({
     requestId: '9f4732b7-3bf4-4103-8c4a-6706ea08c379',
     receivedAt: Date.now(),
     startTime: performance.now(),
-    dialect: 'openai',
     credential: KEY,
-    signal: new AbortController().signal,
     log,
     parseBody: () => ({ operation: 'chat', request }),
-    modelHint: undefined,
     parsed: { operation: 'chat', request },
     principal: { keyId: 'key_1', keyName: 'bench', teamId: null, role: 'member', models: null },
-    attempts: [],
-    warnings: [],
-    usage: emptyUsage(),
-    upstreamMs: 0,
-    usageEstimated: false,
-    completed: false,
-  };
+  });
 }
 
 function stubProvider(name: string): Provider {
